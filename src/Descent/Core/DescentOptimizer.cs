@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Descent.Core;
+
+/// <summary>
+/// What every Descent optimizer shares, independent of its options type: parameter names, the non-finite-gradient
+/// policy, state precision and checkpoints. Optimizers derive from <see cref="DescentOptimizer{TOptions}"/>.
+/// </summary>
+public abstract class DescentOptimizer : OptimizerHelper
+{
+    private readonly Dictionary<IntPtr, string> _names = new();
+    private StatePrecision _statePrecision = StatePrecision.Auto;
+
+    /// <summary>What a step does with NaN or infinite gradients (default <see cref="NonFiniteGradientPolicy.Throw"/>).</summary>
+    public NonFiniteGradientPolicy NonFiniteGradients { get; set; } = NonFiniteGradientPolicy.Throw;
+
+    /// <summary>How many steps were skipped under <see cref="NonFiniteGradientPolicy.SkipStep"/>.</summary>
+    public long SkippedSteps { get; protected set; }
+
+    /// <summary>
+    /// The dtype of state tensors (default <see cref="StatePrecision.Auto"/>: fp32 for 16-bit parameters). Setting it
+    /// converts the existing state.
+    /// </summary>
+    public StatePrecision StatePrecision {
+        get => _statePrecision;
+        set {
+            _statePrecision = value;
+            foreach (var state in States()) {
+                state.ConvertTo(StateDType(state.Parameter.dtype));
+            }
+        }
+    }
+
+    /// <summary>The parameter groups, typed.</summary>
+    public IReadOnlyList<ParamGroup> Groups => _parameter_groups.ToList();
+
+    /// <summary>The state of <paramref name="parameter"/>.</summary>
+    public ParameterState StateOf(Parameter parameter) =>
+        _state.ContainsKey(parameter.Handle) ? (ParameterState)_state[parameter.Handle]
+            : throw new ArgumentException("This parameter is not managed by the optimizer.", nameof(parameter));
+
+    /// <summary>The name given to <paramref name="parameter"/>, or a description of its position and shape.</summary>
+    public string Describe(Parameter parameter)
+    {
+        if (_names.TryGetValue(parameter.Handle, out var name)) {
+            return $"parameter '{name}'";
+        }
+        var index = _parameter_groups.SelectMany(g => g.Parameters).TakeWhile(p => p.Handle != parameter.Handle).Count();
+        return $"parameter #{index} (shape [{string.Join(", ", parameter.shape)}])";
+    }
+
+    /// <summary>Saves the optimizer state with a checksum; see <see cref="Checkpoint"/> for the format.</summary>
+    public void SaveCheckpoint(string path) => Checkpoint.Save(this, path);
+
+    /// <summary>Saves the optimizer state to a stream.</summary>
+    public void SaveCheckpoint(Stream stream) => Checkpoint.Save(this, stream);
+
+    /// <summary>
+    /// Loads state written by <see cref="SaveCheckpoint(string)"/>. The whole file is read and checked (checksum,
+    /// optimizer type, groups, parameter shapes, state layout) before anything changes; on any error an
+    /// <see cref="InvalidDataException"/> is thrown and the optimizer is left as it was.
+    /// </summary>
+    public void LoadCheckpoint(string path) => Checkpoint.Load(this, path);
+
+    /// <summary>Loads state from a stream; see <see cref="LoadCheckpoint(string)"/>.</summary>
+    public void LoadCheckpoint(Stream stream) => Checkpoint.Load(this, stream);
+
+    /// <summary>Records names for parameters (used in error messages and plans).</summary>
+    protected void Name(IEnumerable<(string name, Parameter parameter)> named)
+    {
+        foreach (var (name, parameter) in named) {
+            _names[parameter.Handle] = name;
+        }
+    }
+
+    /// <summary>The dtype state tensors take for a parameter of dtype <paramref name="parameterType"/>.</summary>
+    protected internal ScalarType StateDType(ScalarType parameterType) => _statePrecision switch {
+        StatePrecision.Float32 => ScalarType.Float32,
+        StatePrecision.BFloat16 => ScalarType.BFloat16,
+        _ => parameterType is ScalarType.BFloat16 or ScalarType.Float16 ? ScalarType.Float32 : parameterType,
+    };
+
+    /// <summary>Every parameter's state, in group order.</summary>
+    protected internal IEnumerable<ParameterState> States() =>
+        _parameter_groups.SelectMany(g => g.Parameters).Select(p => (ParameterState)_state[p.Handle]);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) {
+            foreach (var state in States()) {
+                state.Dispose();
+            }
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Descent.Core;
+
+/// <summary>
+/// The base of every Descent optimizer. It plugs into TorchSharp's <see cref="OptimizerHelper"/>, so loops typed
+/// against <see cref="optim.Optimizer"/>, <c>step(closure)</c>, <c>zero_grad</c>, parameter groups and every
+/// TorchSharp LR scheduler work unchanged. One step, for every parameter with a gradient: the non-finite check
+/// (all parameters first, so a rejected step changes nothing), <c>maximize</c>, coupled weight decay, the working
+/// precision, decoupled weight decay, the optimizer's rule (<see cref="Update"/>), cautious weight decay. A derived
+/// optimizer writes only its options, its state (<see cref="InitializeState"/>) and its rule.
+/// </summary>
+/// <typeparam name="TOptions">The optimizer's options type.</typeparam>
+public abstract class DescentOptimizer<TOptions> : DescentOptimizer
+    where TOptions : DescentOptions, new()
+{
+    /// <summary>Sets the defaults (validated) that groups inherit.</summary>
+    protected DescentOptimizer(TOptions defaults)
+    {
+        defaults.InitialLearningRate = defaults.LearningRate ?? throw new ArgumentException("lr must be given.", "lr");
+        defaults.Validate();
+        _defaults = defaults;
+        _parameter_groups = new List<ParamGroup>();
+    }
+
+    /// <summary>The defaults that parameter groups inherit.</summary>
+    public TOptions Defaults => (TOptions)_defaults;
+
+    /// <summary>
+    /// True for rules that treat every tensor elementwise (no reductions over a parameter's shape), so that the same
+    /// rule may run on one flat buffer holding many parameters.
+    /// </summary>
+    public virtual bool IsElementwise => false;
+
+    /// <summary>Adds one group with the default hyperparameters.</summary>
+    protected void AddParameters(IEnumerable<Parameter> parameters) =>
+        add_param_group(new DescentParamGroup<TOptions>(parameters));
+
+    /// <summary>Adds groups, each with its own hyperparameters.</summary>
+    protected void AddGroups(IEnumerable<ParamGroup<TOptions>> groups)
+    {
+        foreach (var group in groups) {
+            add_param_group(group);
+        }
+    }
+
+    /// <summary>
+    /// Adds a parameter group: its unset hyperparameters take the defaults, every value is validated, and the state
+    /// of each parameter is created now, so <c>state_dict</c> is complete before the first step.
+    /// </summary>
+    public override void add_param_group(ParamGroup param_group)
+    {
+        var options = param_group.Options switch {
+            null => new TOptions(),
+            TOptions typed => typed,
+            var other => throw new ArgumentException($"A group for {GetType().Name} needs {typeof(TOptions).FullName} options, not {other.GetType().FullName}.", nameof(param_group)),
+        };
+        options.FillFrom(Defaults);
+        options.InitialLearningRate = options.LearningRate!.Value;
+        options.Validate();
+        var parameters = param_group.Parameters?.ToList() ?? throw new ArgumentException("The group has no parameter list.", nameof(param_group));
+        CheckNewParameters(parameters);
+        var group = param_group as DescentParamGroup<TOptions> ?? new DescentParamGroup<TOptions>();
+        if (group.Names is { } names) {
+            Name(names.Zip(parameters));
+        }
+        group.Parameters = parameters;
+        group.Options = options;
+        foreach (var parameter in parameters) {
+            var state = new ParameterState(parameter);
+            InitializeState(state, parameter, options);
+            state.ConvertTo(StateDType(parameter.dtype));
+            _state[parameter.Handle] = state;
+        }
+        _parameter_groups.Add(group);
+    }
+
+    /// <summary>Creates this parameter's state tensors (zeros, at the parameter's shape, device and dtype).</summary>
+    protected abstract void InitializeState(ParameterState state, Parameter parameter, TOptions options);
+
+    /// <summary>A rule's hook to read θ before decoupled weight decay changes it (Adafactor's RMS(θ)).</summary>
+    protected virtual void BeforeWeightDecay(UpdateContext<TOptions> context)
+    {
+    }
+
+    /// <summary>The update rule: changes <c>context.Param</c> and <c>context.State</c> in place; never writes the gradient.</summary>
+    protected abstract void Update(UpdateContext<TOptions> context);
+
+    /// <summary>Performs one optimization step; see the class summary for its order.</summary>
+    /// <param name="closure">Optional: re-evaluates the model and returns the loss (run with gradients enabled).</param>
+    /// <returns>The closure's loss, or null.</returns>
+    public override Tensor step(Func<Tensor>? closure = null)
+    {
+        Tensor? loss = null;
+        if (closure is not null) {
+            using var enabled = enable_grad();
+            loss = closure();
+        }
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+        using (var scalars = new StepScalars()) {
+            var pending = PendingUpdates();
+            if (!GradientsAccepted(pending)) {
+                SkippedSteps++;
+                return loss!;
+            }
+            foreach (var (options, parameter, grad) in pending) {
+                UpdateParameter(options, parameter, grad, scalars);
+            }
+        }
+        return loss!;
+    }
+
+    private List<(TOptions options, Parameter parameter, Tensor grad)> PendingUpdates()
+    {
+        var pending = new List<(TOptions, Parameter, Tensor)>();
+        foreach (var group in _parameter_groups) {
+            foreach (var parameter in group.Parameters) {
+                var grad = parameter.grad;
+                if (grad is not null) {
+                    pending.Add(((TOptions)group.Options, parameter, grad));
+                }
+            }
+        }
+        return pending;
+    }
+
+    // One host synchronisation for the whole step; the offending parameter is looked up only on failure.
+    private bool GradientsAccepted(List<(TOptions options, Parameter parameter, Tensor grad)> pending)
+    {
+        if (NonFiniteGradients == NonFiniteGradientPolicy.Ignore || pending.Count == 0) {
+            return true;
+        }
+        var finite = pending.Select(p => isfinite(p.grad).all()).Aggregate((a, b) => a.logical_and_(b));
+        if (finite.item<bool>()) {
+            return true;
+        }
+        if (NonFiniteGradients == NonFiniteGradientPolicy.SkipStep) {
+            return false;
+        }
+        var bad = pending.First(p => !isfinite(p.grad).all().item<bool>());
+        throw new NonFiniteGradientException(Describe(bad.parameter));
+    }
+
+    private void UpdateParameter(TOptions options, Parameter parameter, Tensor grad, StepScalars scalars)
+    {
+        var state = (ParameterState)_state[parameter.Handle];
+        var lr = options.LearningRate!.Value;
+        var decay = options.weight_decay!.Value;
+        var mode = decay == 0 ? WeightDecayMode.None : options.weight_decay_mode!.Value;
+
+        if (options.maximize == true) {
+            grad = grad.neg();
+        }
+        if (mode == WeightDecayMode.Coupled) {
+            grad = grad.add(parameter, alpha: scalars[decay]);
+        }
+        var working = WorkingCopy(parameter);
+        if (grad.dtype != working.dtype) {
+            grad = grad.to(working.dtype);
+        }
+        var context = new UpdateContext<TOptions>(working, grad, state, options, scalars);
+        BeforeWeightDecay(context);
+        var beforeUpdate = ApplyDecoupledDecay(working, mode, lr, decay, scalars);
+        state.Step++;
+        Update(context);
+        if (beforeUpdate is not null) {
+            ApplyCautiousDecay(working, beforeUpdate, lr * decay, scalars);
+        }
+        if (!ReferenceEquals(working, parameter)) {
+            parameter.copy_(working);
+        }
+    }
+
+    // 16-bit parameters with wider state are updated in a copy at the state's precision, then copied back.
+    private Tensor WorkingCopy(Parameter parameter)
+    {
+        var stateType = StateDType(parameter.dtype);
+        var widen = parameter.dtype is ScalarType.BFloat16 or ScalarType.Float16 && stateType is ScalarType.Float32;
+        return widen ? parameter.to(stateType) : parameter;
+    }
+
+    // Returns θ before the update when the mode is cautious (the decay then waits for the update's sign).
+    private static Tensor? ApplyDecoupledDecay(Tensor param, WeightDecayMode mode, double lr, double decay, StepScalars scalars)
+    {
+        switch (mode) {
+            case WeightDecayMode.Decoupled:
+                param.mul_(scalars[1 - (lr * decay)]);
+                return null;
+            case WeightDecayMode.DecoupledFixed:
+                param.mul_(scalars[1 - decay]);
+                return null;
+            case WeightDecayMode.Cautious:
+                return param.clone();
+            default:
+                return null;
+        }
+    }
+
+    // θ ← θ − lr·λ·θ_prev where the applied update θ_prev − θ has the sign of θ_prev.
+    private static void ApplyCautiousDecay(Tensor param, Tensor previous, double rate, StepScalars scalars)
+    {
+        var sameSign = previous.sub(param).mul_(previous).gt_(0);
+        param.addcmul_(previous, sameSign, value: scalars[-rate]);
+    }
+
+    private void CheckNewParameters(List<Parameter> parameters)
+    {
+        foreach (var parameter in parameters) {
+            if (_state.ContainsKey(parameter.Handle)) {
+                throw new ArgumentException($"{Describe(parameter)} is already in a parameter group of this optimizer.", "param_group");
+            }
+            if (!parameter.is_floating_point()) {
+                throw new ArgumentException($"{Describe(parameter)} has dtype {parameter.dtype}; optimizers need floating-point parameters.", "param_group");
+            }
+        }
+        if (parameters.Select(p => p.Handle).Distinct().Count() != parameters.Count) {
+            throw new ArgumentException("The group lists a parameter more than once.", "param_group");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using Descent.Core;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.optim;
+
+namespace Descent.Optimizers;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015) with torch.optim.Adam's semantics
+/// (optimizer-specs §2): m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², θ ← θ − (lr/(1−β1ᵗ))·m/(√v/√(1−β2ᵗ) + ε).
+/// With <c>amsgrad</c> the denominator uses the running maximum of the raw v (Reddi et al., "On the Convergence of
+/// Adam and Beyond", ICLR 2018; optimizer-specs §4). Weight decay is coupled L2 by default; <see cref="AdamW"/>
+/// is this rule with decoupled decay.
+/// </summary>
+public class Adam : DescentOptimizer<Adam.Options>, IBetas
+{
+    /// <summary>Creates Adam over one group of parameters.</summary>
+    /// <param name="parameters">The parameters to optimize.</param>
+    /// <param name="lr">Learning rate (default: 1e-3).</param>
+    /// <param name="beta1">First-moment decay β1 in [0, 1) (default: 0.9).</param>
+    /// <param name="beta2">Second-moment decay β2 in [0, 1) (default: 0.999).</param>
+    /// <param name="eps">ε &gt; 0 added to the denominator (default: 1e-8).</param>
+    /// <param name="weight_decay">Weight decay λ ≥ 0 (default: 0).</param>
+    /// <param name="amsgrad">Use the AMSGrad maximum of v (default: false).</param>
+    /// <param name="maximize">Maximize the objective (default: false).</param>
+    /// <param name="weight_decay_mode">How λ is applied (default: coupled L2, as torch.optim.Adam).</param>
+    public Adam(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weight_decay = 0, bool amsgrad = false, bool maximize = false,
+        WeightDecayMode weight_decay_mode = WeightDecayMode.Coupled)
+        : this(new[] { new DescentParamGroup<Options>(parameters) }, lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, weight_decay_mode)
+    {
+    }
+
+    /// <summary>Creates Adam over parameter groups; the arguments are the defaults that groups inherit.</summary>
+    /// <inheritdoc cref="Adam(IEnumerable{Parameter}, double, double, double, double, double, bool, bool, WeightDecayMode)" />
+    public Adam(IEnumerable<ParamGroup<Options>> groups, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weight_decay = 0, bool amsgrad = false, bool maximize = false,
+        WeightDecayMode weight_decay_mode = WeightDecayMode.Coupled)
+        : base(new Options {
+            lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weight_decay = weight_decay, amsgrad = amsgrad,
+            maximize = maximize, weight_decay_mode = weight_decay_mode,
+        })
+    {
+        AddGroups(groups);
+    }
+
+    /// <inheritdoc />
+    public override bool IsElementwise => true;
+
+    /// <summary>The default (β1, β2) (setting them sets every group's).</summary>
+    public (double, double) Betas {
+        get => (Defaults.beta1!.Value, Defaults.beta2!.Value);
+        set {
+            (Defaults.beta1, Defaults.beta2) = value;
+            foreach (var group in Groups) {
+                ((IBetas)group).Betas = value;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void InitializeState(ParameterState state, Parameter parameter, Options options)
+    {
+        state.Set("exp_avg", zeros_like(parameter));
+        state.Set("exp_avg_sq", zeros_like(parameter));
+        if (options.amsgrad == true) {
+            state.Set("max_exp_avg_sq", zeros_like(parameter));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Update(UpdateContext<Options> context)
+    {
+        var o = context.Options;
+        var s = context.Scalars;
+        var (beta1, beta2) = (o.beta1!.Value, o.beta2!.Value);
+        var expAvg = context.State["exp_avg"];
+        var expAvgSq = context.State["exp_avg_sq"];
+        expAvg.mul_(s[beta1]).add_(context.Grad, alpha: s[1 - beta1]);
+        expAvgSq.mul_(s[beta2]).addcmul_(context.Grad, context.Grad, value: s[1 - beta2]);
+
+        var biasCorrection1 = 1 - Math.Pow(beta1, context.Step);
+        var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, context.Step));
+        var second = expAvgSq;
+        if (o.amsgrad == true) {
+            second = context.State["max_exp_avg_sq"];
+            second.copy_(maximum(second, expAvgSq));
+        }
+        var denom = second.sqrt().div_(s[biasCorrection2Sqrt]).add_(s[o.eps!.Value]);
+        context.Param.addcdiv_(expAvg, denom, value: s[-context.LearningRate / biasCorrection1]);
+    }
+
+    /// <summary>Adam's hyperparameters; null values inherit the optimizer's defaults.</summary>
+    public sealed class Options : DescentOptions, IBetaOptions
+    {
+        /// <inheritdoc />
+        public double? beta1 { get; set; }
+
+        /// <inheritdoc />
+        public double? beta2 { get; set; }
+
+        /// <summary>ε added to the denominator.</summary>
+        public double? eps { get; set; }
+
+        /// <summary>Use AMSGrad.</summary>
+        public bool? amsgrad { get; set; }
+
+        /// <inheritdoc />
+        public override void Validate()
+        {
+            base.Validate();
+            Check(nameof(beta1), beta1, Hyperparameter.UnitInterval);
+            Check(nameof(beta2), beta2, Hyperparameter.UnitInterval);
+            Check(nameof(eps), eps, Hyperparameter.Positive);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using Descent.Core;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.optim;
+
+namespace Descent.Optimizers;
+
+/// <summary>
+/// Stochastic gradient descent with momentum, dampening and Nesterov momentum, with torch.optim.SGD's semantics
+/// (optimizer-specs §1): b ← μ·b + (1 − τ)·g (b ← g on the first step), d = g + μ·b (Nesterov) or b, θ ← θ − lr·d.
+/// Nesterov momentum: Sutskever et al., "On the importance of initialization and momentum in deep learning" (ICML 2013).
+/// </summary>
+public sealed class SGD : DescentOptimizer<SGD.Options>, IMomentum
+{
+    /// <summary>Creates SGD over one group of parameters.</summary>
+    /// <param name="parameters">The parameters to optimize.</param>
+    /// <param name="lr">Learning rate (default: 1e-3).</param>
+    /// <param name="momentum">Momentum factor μ in [0, 1) (default: 0).</param>
+    /// <param name="dampening">Dampening τ in [0, 1] (default: 0).</param>
+    /// <param name="weight_decay">Weight decay λ ≥ 0 (default: 0).</param>
+    /// <param name="nesterov">Nesterov momentum; needs momentum &gt; 0 and dampening 0 (default: false).</param>
+    /// <param name="maximize">Maximize the objective (default: false).</param>
+    /// <param name="weight_decay_mode">How λ is applied (default: coupled L2, as torch.optim.SGD).</param>
+    public SGD(IEnumerable<Parameter> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
+        double weight_decay = 0, bool nesterov = false, bool maximize = false,
+        WeightDecayMode weight_decay_mode = WeightDecayMode.Coupled)
+        : this(new[] { new DescentParamGroup<Options>(parameters) }, lr, momentum, dampening, weight_decay, nesterov, maximize, weight_decay_mode)
+    {
+    }
+
+    /// <summary>Creates SGD over parameter groups; the arguments are the defaults that groups inherit.</summary>
+    /// <inheritdoc cref="SGD(IEnumerable{Parameter}, double, double, double, double, bool, bool, WeightDecayMode)" />
+    public SGD(IEnumerable<ParamGroup<Options>> groups, double lr = 1e-3, double momentum = 0, double dampening = 0,
+        double weight_decay = 0, bool nesterov = false, bool maximize = false,
+        WeightDecayMode weight_decay_mode = WeightDecayMode.Coupled)
+        : base(new Options {
+            lr = lr, momentum = momentum, dampening = dampening, weight_decay = weight_decay, nesterov = nesterov,
+            maximize = maximize, weight_decay_mode = weight_decay_mode,
+        })
+    {
+        AddGroups(groups);
+    }
+
+    /// <inheritdoc />
+    public override bool IsElementwise => true;
+
+    /// <summary>The default momentum (setting it sets every group's).</summary>
+    public double Momentum {
+        get => Defaults.momentum!.Value;
+        set {
+            Defaults.momentum = value;
+            foreach (var group in Groups) {
+                ((Options)group.Options).momentum = value;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void InitializeState(ParameterState state, Parameter parameter, Options options)
+    {
+        if (options.momentum != 0) {
+            state.Set("momentum_buffer", zeros_like(parameter));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Update(UpdateContext<Options> context)
+    {
+        var o = context.Options;
+        var s = context.Scalars;
+        var direction = context.Grad;
+        var momentum = o.momentum!.Value;
+        if (momentum != 0) {
+            var (buffer, fresh) = MomentumBuffer(context);
+            if (!fresh) {
+                buffer.mul_(s[momentum]).add_(context.Grad, alpha: s[1 - o.dampening!.Value]);
+            }
+            direction = o.nesterov == true ? context.Grad.add(buffer, alpha: s[momentum]) : buffer;
+        }
+        context.Param.add_(direction, alpha: s[-context.LearningRate]);
+    }
+
+    // The buffer starts as a copy of the first gradient, without dampening, as in torch.
+    private static (Tensor buffer, bool fresh) MomentumBuffer(UpdateContext<Options> context)
+    {
+        if (!context.State.Has("momentum_buffer")) {
+            // Momentum was switched on after construction (by a scheduler): the buffer starts now.
+            return (context.State.Set("momentum_buffer", context.Grad.clone()), true);
+        }
+        var buffer = context.State["momentum_buffer"];
+        return context.Step == 1 ? (buffer.copy_(context.Grad), true) : (buffer, false);
+    }
+
+    /// <summary>SGD's hyperparameters; null values inherit the optimizer's defaults.</summary>
+    public sealed class Options : DescentOptions, IMomentumOptions
+    {
+        /// <summary>Momentum factor μ.</summary>
+        public double? momentum { get; set; }
+
+        /// <summary>Dampening τ for momentum.</summary>
+        public double? dampening { get; set; }
+
+        /// <summary>Use Nesterov momentum.</summary>
+        public bool? nesterov { get; set; }
+
+        /// <inheritdoc />
+        public override void Validate()
+        {
+            base.Validate();
+            Check(nameof(momentum), momentum, Hyperparameter.UnitInterval);
+            Check(nameof(dampening), dampening, Hyperparameter.ClosedUnitInterval);
+            if (nesterov == true && (momentum <= 0 || dampening != 0)) {
+                throw Hyperparameter.Invalid(nameof(nesterov), $"Nesterov momentum needs momentum > 0 and dampening = 0 (got momentum = {momentum}, dampening = {dampening}).");
+            }
+        }
+    }
+}
