@@ -14,6 +14,7 @@ namespace Descent.Optimizers;
 /// Adam and Beyond", ICLR 2018; optimizer-specs §4). Weight decay is coupled L2 by default; <see cref="AdamW"/>
 /// is this rule with decoupled decay.
 /// </summary>
+[OptimizerInfo("Kingma & Ba, \"Adam: A Method for Stochastic Optimization\" (ICLR 2015); AMSGrad: Reddi et al. (ICLR 2018)", "torch.optim.Adam (PyTorch 1.13) golden trajectories")]
 public class Adam : DescentOptimizer<Adam.Options>, IBetas
 {
     /// <summary>Creates Adam over one group of parameters.</summary>

@@ -9,6 +9,7 @@ namespace Descent.Optimizers;
 /// decay θ ← θ·(1 − lr·λ) applied before the Adam step, as torch.optim.AdamW (optimizer-specs §3).
 /// Default weight decay 1e-2, as torch (TorchSharp's own AdamW defaults to 0).
 /// </summary>
+[OptimizerInfo("Loshchilov & Hutter, \"Decoupled Weight Decay Regularization\" (ICLR 2019)", "torch.optim.AdamW (PyTorch 1.13) golden trajectories")]
 public sealed class AdamW : Adam
 {
     /// <summary>Creates AdamW over one group of parameters.</summary>

@@ -11,6 +11,7 @@ namespace Descent.Optimizers;
 /// (optimizer-specs §1): b ← μ·b + (1 − τ)·g (b ← g on the first step), d = g + μ·b (Nesterov) or b, θ ← θ − lr·d.
 /// Nesterov momentum: Sutskever et al., "On the importance of initialization and momentum in deep learning" (ICML 2013).
 /// </summary>
+[OptimizerInfo("Robbins & Monro, \"A Stochastic Approximation Method\" (1951); momentum: Polyak (1964); Nesterov: Sutskever et al. (ICML 2013)", "torch.optim.SGD (PyTorch 1.13) golden trajectories")]
 public sealed class SGD : DescentOptimizer<SGD.Options>, IMomentum
 {
     /// <summary>Creates SGD over one group of parameters.</summary>

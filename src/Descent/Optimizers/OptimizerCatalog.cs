@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using Descent.Core;
+using TorchSharp.Modules;
+
+namespace Descent.Optimizers;
+
+/// <summary>
+/// Every optimizer in Descent, found by its <see cref="OptimizerInfoAttribute"/>, with its paper, defaults and
+/// verification, and a way to build it by name (the lab and the table-driven tests use this).
+/// </summary>
+public static class OptimizerCatalog
+{
+    private static readonly Lazy<IReadOnlyList<OptimizerDescriptor>> s_all = new(Discover);
+
+    /// <summary>All optimizers, by name.</summary>
+    public static IReadOnlyList<OptimizerDescriptor> All => s_all.Value;
+
+    /// <summary>The optimizer called <paramref name="name"/> (case-insensitive).</summary>
+    public static OptimizerDescriptor Get(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown optimizer '{name}'. Known: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
+
+    private static IReadOnlyList<OptimizerDescriptor> Discover() =>
+        typeof(OptimizerCatalog).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttribute<OptimizerInfoAttribute>() is not null && typeof(DescentOptimizer).IsAssignableFrom(t))
+            .Select(t => new OptimizerDescriptor(t))
+            .OrderBy(d => d.Name, StringComparer.Ordinal)
+            .ToList();
+}
+
+/// <summary>One optimizer of the <see cref="OptimizerCatalog"/>.</summary>
+public sealed class OptimizerDescriptor
+{
+    private readonly ConstructorInfo _constructor;
+
+    internal OptimizerDescriptor(Type type)
+    {
+        Type = type;
+        var info = type.GetCustomAttribute<OptimizerInfoAttribute>()!;
+        Paper = info.Paper;
+        VerifiedAgainst = info.VerifiedAgainst;
+        _constructor = type.GetConstructors().Single(c => c.GetParameters().FirstOrDefault()?.ParameterType == typeof(IEnumerable<Parameter>));
+        Defaults = _constructor.GetParameters().Skip(1).Select(p => new KeyValuePair<string, object?>(p.Name!, p.DefaultValue)).ToList();
+    }
+
+    /// <summary>The class name (e.g. <c>AdamW</c>).</summary>
+    public string Name => Type.Name;
+
+    /// <summary>The optimizer's type.</summary>
+    public Type Type { get; }
+
+    /// <summary>The paper it implements.</summary>
+    public string Paper { get; }
+
+    /// <summary>What its tests compare it with.</summary>
+    public string VerifiedAgainst { get; }
+
+    /// <summary>Constructor arguments after the parameters, with their defaults, in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> Defaults { get; }
+
+    /// <summary>Builds the optimizer over <paramref name="parameters"/>, with the defaults except for <paramref name="overrides"/> (argument name → value).</summary>
+    public DescentOptimizer Create(IEnumerable<Parameter> parameters, IReadOnlyDictionary<string, object>? overrides = null)
+    {
+        var arguments = new List<object?> { parameters };
+        foreach (var (name, value) in Defaults) {
+            var type = _constructor.GetParameters().First(p => p.Name == name).ParameterType;
+            arguments.Add(overrides is not null && overrides.TryGetValue(name, out var given) ? Convert(given, type) : value);
+        }
+        var unknown = overrides?.Keys.Where(k => Defaults.All(d => d.Key != k)).ToList();
+        if (unknown is { Count: > 0 }) {
+            throw new ArgumentException($"{Name} has no argument {string.Join(", ", unknown)}; it takes {string.Join(", ", Defaults.Select(d => d.Key))}.");
+        }
+        try {
+            return (DescentOptimizer)_constructor.Invoke(arguments.ToArray());
+        } catch (TargetInvocationException e) when (e.InnerException is not null) {
+            throw e.InnerException;
+        }
+    }
+
+    private static object Convert(object value, Type type) =>
+        type.IsEnum && value is string s ? Enum.Parse(type, s, ignoreCase: true) : System.Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
+}
