@@ -79,7 +79,7 @@ public static class Checkpoint
                 writer.Write(group.Parameters.Count());
             }
             foreach (var parameter in groups.SelectMany(g => g.Parameters)) {
-                writer.Write(parameter.dim());
+                writer.Write((int)parameter.dim());
                 foreach (var size in parameter.shape) {
                     writer.Write(size);
                 }

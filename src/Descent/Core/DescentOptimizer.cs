@@ -86,7 +86,7 @@ public abstract class DescentOptimizer : OptimizerHelper
     };
 
     /// <summary>Every parameter's state, in group order.</summary>
-    protected internal IEnumerable<ParameterState> States() =>
+    public IEnumerable<ParameterState> States() =>
         _parameter_groups.SelectMany(g => g.Parameters).Select(p => (ParameterState)_state[p.Handle]);
 
     /// <inheritdoc />

@@ -19,7 +19,7 @@ internal static class TensorCodec
     {
         using var cpu = tensor.detach().cpu().contiguous();
         writer.Write((int)cpu.dtype);
-        writer.Write(cpu.dim());
+        writer.Write((int)cpu.dim());
         foreach (var size in cpu.shape) {
             writer.Write(size);
         }
