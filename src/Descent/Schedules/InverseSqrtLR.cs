@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+
+namespace Descent.Schedules;
+
+/// <summary>
+/// Linear warmup from 0 to each group's base learning rate, then decay proportional to the inverse square root of
+/// the step.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The learning rate of group i at step s is <c>base_lr[i] · f(s)</c>, with W = <c>warmup_steps</c> and
+/// τ = <c>timescale</c>:
+/// <code>
+/// f(s) = s / max(1, W)                for s &lt; W
+/// f(s) = 1 / √((s + τ − W) / τ)       for s ≥ W
+/// </code>
+/// f is continuous at s = W (f = 1) and, with the default τ = W, equals √(W / s) after the warmup.
+/// </para>
+/// <para>
+/// Sources: Vaswani et al. 2017, "Attention Is All You Need" (learning rate ∝ min(s^−½, s·W^−1.5), the
+/// inverse-square-root schedule); formula, the timescale and its defaults (τ = W, or 10000 when W = 0) as in
+/// Hugging Face transformers <c>get_inverse_sqrt_schedule</c>, a torch <c>LambdaLR</c> that this class steps exactly
+/// like.
+/// </para>
+/// <para>
+/// Step counting follows torch: s is the scheduler's <c>last_epoch</c>. The constructor performs the first step
+/// (s = 0, or <c>last_epoch + 1</c> when resuming), and every later <see cref="step(int?)"/> adds one; call
+/// <c>optimizer.step()</c> before <c>scheduler.step()</c>. <c>step(epoch)</c> jumps to s = epoch.
+/// The base learning rates are the param groups' <c>InitialLearningRate</c> values, snapshotted at construction.
+/// Inside TorchSharp's <c>SequentialLR</c> this scheduler works in any position but the first: SequentialLR rewinds
+/// its first scheduler through TorchSharp-internal state this class cannot see, so there it runs one step ahead.
+/// </para>
+/// </remarks>
+public sealed class InverseSqrtLR : torch.optim.lr_scheduler.LRScheduler
+{
+    /// <summary>The timescale used when neither a timescale nor any warmup is given, as in HF transformers.</summary>
+    public const int DefaultTimescaleWithoutWarmup = 10_000;
+
+    private readonly double[] _initial_lrs;
+    private readonly int _warmup_steps;
+    private readonly int _timescale;
+    private int _epoch;
+
+    /// <summary>Creates the schedule and sets every group's learning rate to its step-0 (or resumed) value.</summary>
+    /// <param name="optimizer">Wrapped optimizer; one base learning rate per param group.</param>
+    /// <param name="warmup_steps">W, the number of linear-warmup steps; allowed [0, 2147483647].</param>
+    /// <param name="timescale">
+    /// τ, the decay's timescale; allowed [1, 2147483647]. Null (the default) means W, or
+    /// <see cref="DefaultTimescaleWithoutWarmup"/> when W = 0.
+    /// </param>
+    /// <param name="last_epoch">
+    /// The index of the last step already taken, to resume a schedule (the constructor then sets step
+    /// <c>last_epoch + 1</c>); -1 starts from the beginning. Allowed [-1, 2147483646]. Default -1.
+    /// </param>
+    /// <param name="verbose">If true, TorchSharp prints a message to stdout for each change. Default false.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="optimizer"/> is null.</exception>
+    /// <exception cref="ArgumentException">An argument is outside its allowed range.</exception>
+    public InverseSqrtLR(
+        torch.optim.Optimizer optimizer,
+        int warmup_steps,
+        int? timescale = null,
+        int last_epoch = -1,
+        bool verbose = false)
+        : base(ScheduleArguments.NotNull(optimizer), last_epoch, verbose)
+    {
+        ScheduleArguments.InRange(nameof(warmup_steps), warmup_steps, 0, int.MaxValue);
+        if (timescale is int given) {
+            ScheduleArguments.InRange(nameof(timescale), given, 1, int.MaxValue);
+        }
+        ScheduleArguments.InRange(nameof(last_epoch), last_epoch, -1, ScheduleArguments.MaxLastEpoch);
+
+        _initial_lrs = ScheduleArguments.InitialLearningRates(optimizer);
+        _warmup_steps = warmup_steps;
+        _timescale = timescale ?? (warmup_steps > 0 ? warmup_steps : DefaultTimescaleWithoutWarmup);
+        _epoch = last_epoch;
+
+        step();
+    }
+
+    /// <summary>The timescale τ in use (the given one, or its default).</summary>
+    public int Timescale => _timescale;
+
+    /// <summary>
+    /// The multiplicative factor f(s) applied to every base learning rate at step <paramref name="step"/>.
+    /// </summary>
+    /// <param name="step">The step s; allowed [0, 2147483647].</param>
+    /// <returns>f(s) as defined in the class remarks.</returns>
+    /// <exception cref="ArgumentException"><paramref name="step"/> is negative.</exception>
+    public double Factor(int step)
+    {
+        ScheduleArguments.InRange(nameof(step), step, 0, int.MaxValue);
+        if (step < _warmup_steps) {
+            return (double)step / Math.Max(1, _warmup_steps);
+        }
+        var shifted = (long)step + _timescale - _warmup_steps;
+        return 1.0 / Math.Sqrt((double)shifted / _timescale);
+    }
+
+    /// <summary>
+    /// Advances the schedule by one step, or jumps to step <paramref name="epoch"/> when it is given, and writes the
+    /// new learning rate into every param group.
+    /// </summary>
+    /// <param name="epoch">Null to advance by one; otherwise the step to jump to, allowed [0, 2147483647].</param>
+    /// <exception cref="ArgumentException"><paramref name="epoch"/> is negative.</exception>
+    public override void step(int? epoch)
+    {
+        ScheduleArguments.Epoch(epoch);
+        _epoch = epoch ?? _epoch + 1;
+        base.step(epoch);
+    }
+
+    /// <summary>The learning rate of each param group at the current step: <c>base_lr[i] · f(s)</c>.</summary>
+    /// <returns>One learning rate per param group present at construction.</returns>
+    protected override IEnumerable<double> get_lr()
+    {
+        var factor = Factor(_epoch);
+        return _initial_lrs.Select(lr => lr * factor).ToArray();
+    }
+}
