@@ -55,22 +55,21 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
     /// </summary>
     public override void add_param_group(ParamGroup param_group)
     {
-        var options = param_group.Options switch {
-            null => new TOptions(),
-            TOptions typed => typed,
-            var other => throw new ArgumentException($"A group for {GetType().Name} needs {typeof(TOptions).FullName} options, not {other.GetType().FullName}.", nameof(param_group)),
-        };
+        if (param_group is not ParamGroup<TOptions> typed) {
+            throw new ArgumentException($"A group for {GetType().Name} must be a ParamGroup<{typeof(TOptions).FullName}>, not {param_group.GetType().FullName}.", nameof(param_group));
+        }
+        var options = typed.Options ?? new TOptions();
         options.FillFrom(Defaults);
         options.InitialLearningRate = options.LearningRate!.Value;
         options.Validate();
-        var parameters = param_group.Parameters?.ToList() ?? throw new ArgumentException("The group has no parameter list.", nameof(param_group));
+        var parameters = typed.Parameters?.ToList() ?? throw new ArgumentException("The group has no parameter list.", nameof(param_group));
         CheckNewParameters(parameters);
-        var group = param_group as DescentParamGroup<TOptions> ?? new DescentParamGroup<TOptions>();
+        typed.Parameters = parameters;
+        typed.Options = options;
+        var group = DescentParamGroup<TOptions>.Adapt(typed);
         if (group.Names is { } names) {
             Name(names.Zip(parameters));
         }
-        group.Parameters = parameters;
-        group.Options = options;
         foreach (var parameter in parameters) {
             var state = new ParameterState(parameter);
             InitializeState(state, parameter, options);

@@ -7,12 +7,13 @@ using static TorchSharp.torch.optim;
 namespace Descent.Core;
 
 /// <summary>
-/// A parameter group of a Descent optimizer: its parameters and its own hyperparameters. It exposes
-/// <see cref="IBetas"/> and <see cref="IMomentum"/> so that TorchSharp's CyclicLR and OneCycleLR can cycle
-/// β1 or momentum on the optimizers that have them.
+/// A parameter group of a Descent optimizer: its parameters (optionally named) and its own hyperparameters; values
+/// left null take the optimizer's defaults. When added to an optimizer whose options have betas or momentum, the
+/// group is held as a <see cref="BetasParamGroup{TOptions}"/> or <see cref="MomentumParamGroup{TOptions}"/>, so
+/// TorchSharp's OneCycleLR and CyclicLR can cycle β1 or momentum.
 /// </summary>
 /// <typeparam name="TOptions">The optimizer's options type.</typeparam>
-public class DescentParamGroup<TOptions> : ParamGroup<TOptions>, IBetas, IMomentum
+public class DescentParamGroup<TOptions> : ParamGroup<TOptions>
     where TOptions : DescentOptions, new()
 {
     /// <summary>Creates an empty group.</summary>
@@ -38,24 +39,57 @@ public class DescentParamGroup<TOptions> : ParamGroup<TOptions>, IBetas, IMoment
         Names = named.Select(n => n.name).ToList();
     }
 
+    /// <summary>Copies another group (the same parameter list, options object and names).</summary>
+    protected DescentParamGroup(ParamGroup<TOptions> source)
+        : base(source.Parameters, source.Options)
+    {
+        Names = (source as DescentParamGroup<TOptions>)?.Names;
+    }
+
     /// <summary>The parameters' names, when the group was built from named parameters.</summary>
     public IReadOnlyList<string>? Names { get; }
 
+    /// <summary>The group as the optimizer holds it: with <see cref="IBetas"/> or <see cref="IMomentum"/> when its options have them.</summary>
+    internal static DescentParamGroup<TOptions> Adapt(ParamGroup<TOptions> source)
+    {
+        if (typeof(IBetaOptions).IsAssignableFrom(typeof(TOptions))) {
+            return source as BetasParamGroup<TOptions> ?? new BetasParamGroup<TOptions>(source);
+        }
+        if (typeof(IMomentumOptions).IsAssignableFrom(typeof(TOptions))) {
+            return source as MomentumParamGroup<TOptions> ?? new MomentumParamGroup<TOptions>(source);
+        }
+        return source as DescentParamGroup<TOptions> ?? new DescentParamGroup<TOptions>(source);
+    }
+}
+
+/// <summary>A group whose options have betas; exposes them to schedulers as <see cref="IBetas"/>.</summary>
+/// <typeparam name="TOptions">Options implementing <see cref="IBetaOptions"/>.</typeparam>
+public sealed class BetasParamGroup<TOptions> : DescentParamGroup<TOptions>, IBetas
+    where TOptions : DescentOptions, new()
+{
+    internal BetasParamGroup(ParamGroup<TOptions> source) : base(source)
+    {
+    }
+
     /// <inheritdoc />
     public (double, double) Betas {
-        get => Options is IBetaOptions b ? (b.beta1 ?? 0, b.beta2 ?? 0) : throw NotSupported("betas");
-        set {
-            var b = Options as IBetaOptions ?? throw NotSupported("betas");
-            (b.beta1, b.beta2) = value;
-        }
+        get => (((IBetaOptions)Options).beta1!.Value, ((IBetaOptions)Options).beta2!.Value);
+        set => (((IBetaOptions)Options).beta1, ((IBetaOptions)Options).beta2) = value;
+    }
+}
+
+/// <summary>A group whose options have momentum; exposes it to schedulers as <see cref="IMomentum"/>.</summary>
+/// <typeparam name="TOptions">Options implementing <see cref="IMomentumOptions"/>.</typeparam>
+public sealed class MomentumParamGroup<TOptions> : DescentParamGroup<TOptions>, IMomentum
+    where TOptions : DescentOptions, new()
+{
+    internal MomentumParamGroup(ParamGroup<TOptions> source) : base(source)
+    {
     }
 
     /// <inheritdoc />
     public double Momentum {
-        get => Options is IMomentumOptions m ? m.momentum ?? 0 : throw NotSupported("momentum");
-        set => (Options as IMomentumOptions ?? throw NotSupported("momentum")).momentum = value;
+        get => ((IMomentumOptions)Options).momentum!.Value;
+        set => ((IMomentumOptions)Options).momentum = value;
     }
-
-    private NotSupportedException NotSupported(string what) =>
-        new($"{typeof(TOptions).DeclaringType?.Name ?? typeof(TOptions).Name} has no {what}; a scheduler that cycles {what} cannot drive it (pass cycle_momentum: false).");
 }
