@@ -27,7 +27,7 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         var console = output is null ? AnsiConsole.Console : PlainConsole(output);
-        var root = CreateRootCommand(console);
+        var root = CreateRootCommand(console, output ?? Console.Out);
         var parseResult = root.Parse(args);
         var invocation = new InvocationConfiguration
         {
@@ -51,14 +51,16 @@ public static class Program
 
     /// <summary>Builds the root command with every sub-command.</summary>
     /// <param name="console">Where the sub-commands write.</param>
+    /// <param name="output">Where machine-readable output (JSON) goes.</param>
     /// <returns>The <c>descent</c> root command.</returns>
-    public static RootCommand CreateRootCommand(IAnsiConsole console)
+    public static RootCommand CreateRootCommand(IAnsiConsole console, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(console);
         return new RootCommand(
             "descent: the Descent lab. Reproducible optimizer experiments on real data, with TorchSharp on the CPU.")
         {
             TourCommand.Create(console),
+            OptimizersCommand.Create(console, output),
         };
     }
 
