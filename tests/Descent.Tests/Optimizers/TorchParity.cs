@@ -23,6 +23,17 @@ public static class TorchParity
                 eps: f.Number("eps"), weight_decay: f.Number("weight_decay"), amsgrad: f.Flag("amsgrad"), maximize: f.Flag("maximize")),
             ["AdamW"] = (f, ps) => new AdamW(ps, lr: f.Number("lr"), beta1: f.Pair("betas").Item1, beta2: f.Pair("betas").Item2,
                 eps: f.Number("eps"), weight_decay: f.Number("weight_decay"), amsgrad: f.Flag("amsgrad"), maximize: f.Flag("maximize")),
+            ["Adamax"] = (f, ps) => new Adamax(ps, lr: f.Number("lr"), beta1: f.Pair("betas").Item1, beta2: f.Pair("betas").Item2,
+                eps: f.Number("eps"), weight_decay: f.Number("weight_decay"), maximize: f.Flag("maximize")),
+            // PyTorch 1.13's RAdam has no maximize option (its fixtures omit the key).
+            ["RAdam"] = (f, ps) => new RAdam(ps, lr: f.Number("lr"), beta1: f.Pair("betas").Item1, beta2: f.Pair("betas").Item2,
+                eps: f.Number("eps"), weight_decay: f.Number("weight_decay"), maximize: f.Has("maximize") && f.Flag("maximize")),
+            ["Adagrad"] = (f, ps) => new Adagrad(ps, lr: f.Number("lr"), lr_decay: f.Number("lr_decay"), weight_decay: f.Number("weight_decay"),
+                initial_accumulator_value: f.Number("initial_accumulator_value"), eps: f.Number("eps"), maximize: f.Flag("maximize")),
+            ["RMSprop"] = (f, ps) => new RMSprop(ps, lr: f.Number("lr"), alpha: f.Number("alpha"), eps: f.Number("eps"),
+                weight_decay: f.Number("weight_decay"), momentum: f.Number("momentum"), centered: f.Flag("centered"), maximize: f.Flag("maximize")),
+            ["Adadelta"] = (f, ps) => new Adadelta(ps, lr: f.Number("lr"), rho: f.Number("rho"), eps: f.Number("eps"),
+                weight_decay: f.Number("weight_decay"), maximize: f.Flag("maximize")),
         };
 
     /// <summary>
