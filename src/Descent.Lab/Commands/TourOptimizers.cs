@@ -15,5 +15,7 @@ public static class TourOptimizers
         new("SGD (momentum 0.9)", 0.05, (parameters, lr) => new SGD(parameters, lr, momentum: 0.9)),
         new("Adam", 1e-3, (parameters, lr) => new Adam(parameters, lr)),
         new("AdamW (decay 0.01)", 1e-3, (parameters, lr) => new AdamW(parameters, lr, weight_decay: 0.01)),
+        new("NAdam", 2e-3, (parameters, lr) => new NAdam(parameters, lr)),
+        new("RMSprop", 1e-3, (parameters, lr) => new RMSprop(parameters, lr)),
     };
 }

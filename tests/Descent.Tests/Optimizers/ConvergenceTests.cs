@@ -16,14 +16,17 @@ namespace Descent.Tests.Optimizers;
 /// </summary>
 public class ConvergenceTests
 {
-    /// <summary>Per optimizer: learning rate on the quadratic, on Rosenbrock, and extra constructor arguments.</summary>
+    /// <summary>
+    /// Per optimizer: learning rate on the quadratic, on Rosenbrock, and extra constructor arguments. Rosenbrock runs
+    /// 6,000 steps, except where <see cref="s_rosenbrockSteps"/> says otherwise.
+    /// </summary>
     private static readonly Dictionary<string, (double quadratic, double rosenbrock, (string, object)[] extra)> s_settings = new() {
         ["SGD"] = (0.05, 1e-3, new (string, object)[] { ("momentum", 0.9) }),
         ["Adam"] = (0.05, 0.02, Array.Empty<(string, object)>()),
         ["AdamW"] = (0.05, 0.02, new (string, object)[] { ("weight_decay", 0.0) }),
         ["Adamax"] = (0.05, 0.02, Array.Empty<(string, object)>()),
         ["NAdam"] = (0.05, 0.02, Array.Empty<(string, object)>()),
-        ["RAdam"] = (0.05, 0.02, Array.Empty<(string, object)>()),
+        ["RAdam"] = (0.05, 0.002, Array.Empty<(string, object)>()),
         ["Adagrad"] = (0.5, 0.2, Array.Empty<(string, object)>()),
         ["RMSprop"] = (0.01, 0.002, Array.Empty<(string, object)>()),
         ["Adadelta"] = (5.0, 5.0, Array.Empty<(string, object)>()),
@@ -32,6 +35,12 @@ public class ConvergenceTests
         ["Signum"] = (0.01, 0.002, Array.Empty<(string, object)>()),
         ["NormalizedSGD"] = (0.1, 0.01, Array.Empty<(string, object)>()),
     };
+
+    /// <summary>
+    /// Optimizers that need longer on Rosenbrock: Adagrad's step sizes only shrink, and RAdam's first steps are plain
+    /// SGD steps, which diverge from the start point on Rosenbrock unless the learning rate is small.
+    /// </summary>
+    private static readonly Dictionary<string, int> s_rosenbrockSteps = new() { ["Adagrad"] = 12000, ["RAdam"] = 20000 };
 
     public static IEnumerable<object[]> Cases() =>
         from name in OptimizerCatalog.All.Select(d => d.Name)
@@ -58,7 +67,7 @@ public class ConvergenceTests
     [MemberData(nameof(Cases))]
     public void ConvergesOnRosenbrock(string name, ScalarType dtype)
     {
-        var x = Minimize(name, dtype, Problems.Rosenbrock, new[] { -1.0, 1.5 }, s_settings[name].rosenbrock, 6000);
+        var x = Minimize(name, dtype, Problems.Rosenbrock, new[] { -1.0, 1.5 }, s_settings[name].rosenbrock, s_rosenbrockSteps.GetValueOrDefault(name, 6000));
         var (a, b) = (x[0].item<double>(), x[1].item<double>());
         Assert.True(Math.Abs(a - 1) < 0.05 && Math.Abs(b - 1) < 0.1, $"{name} ({dtype}) ended at ({a:F4}, {b:F4})");
     }
