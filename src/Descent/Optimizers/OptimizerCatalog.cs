@@ -80,6 +80,10 @@ public sealed class OptimizerDescriptor
         }
     }
 
-    private static object Convert(object value, Type type) =>
-        type.IsEnum && value is string s ? Enum.Parse(type, s, ignoreCase: true) : System.Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
+    // A nullable argument (Adafactor's eps1) takes its underlying type; Convert.ChangeType cannot target Nullable<T>.
+    private static object Convert(object value, Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsEnum && value is string s ? Enum.Parse(type, s, ignoreCase: true) : System.Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
