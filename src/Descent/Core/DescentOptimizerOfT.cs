@@ -204,7 +204,7 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
     // θ ← θ − lr·λ·θ_prev where the applied update θ_prev − θ has the sign of θ_prev.
     private static void ApplyCautiousDecay(Tensor param, Tensor previous, double rate, StepScalars scalars)
     {
-        var sameSign = previous.sub(param).mul_(previous).gt_(0);
+        var sameSign = previous.sub(param).mul_(previous).gt_(scalars[0]);
         param.addcmul_(previous, sameSign, value: scalars[-rate]);
     }
 
