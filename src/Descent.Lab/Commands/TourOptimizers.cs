@@ -17,7 +17,7 @@ public static class TourOptimizers
         new("AdamW (decay 0.01)", 1e-3, (parameters, lr) => new AdamW(parameters, lr, weight_decay: 0.01)),
         new("NAdam", 2e-3, (parameters, lr) => new NAdam(parameters, lr)),
         new("RMSprop", 1e-3, (parameters, lr) => new RMSprop(parameters, lr)),
-        new("Lion", 1e-4, (parameters, lr) => new Lion(parameters, lr)),
+        new("Lion", 3e-4, (parameters, lr) => new Lion(parameters, lr)),
         new("Adafactor", 1e-2, (parameters, lr) => new Adafactor(parameters, lr)),
     };
 }
