@@ -37,6 +37,29 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
     /// </summary>
     public virtual bool IsElementwise => false;
 
+    /// <summary>
+    /// The default (β1, β2), for optimizers whose options have betas: setting them sets the defaults and every
+    /// group's, which is what TorchSharp's <see cref="optim.IBetas"/> means on an optimizer.
+    /// </summary>
+    protected (double, double) DefaultBetas {
+        get => (((IBetaOptions)Defaults).beta1!.Value, ((IBetaOptions)Defaults).beta2!.Value);
+        set {
+            foreach (var options in _parameter_groups.Select(g => g.Options).Prepend(Defaults).Cast<IBetaOptions>()) {
+                (options.beta1, options.beta2) = value;
+            }
+        }
+    }
+
+    /// <summary>The default momentum, for optimizers whose options have one; setting it sets every group's too.</summary>
+    protected double DefaultMomentum {
+        get => ((IMomentumOptions)Defaults).momentum!.Value;
+        set {
+            foreach (var options in _parameter_groups.Select(g => g.Options).Prepend(Defaults).Cast<IMomentumOptions>()) {
+                options.momentum = value;
+            }
+        }
+    }
+
     /// <summary>Adds one group with the default hyperparameters.</summary>
     protected void AddParameters(IEnumerable<Parameter> parameters) =>
         add_param_group(new DescentParamGroup<TOptions>(parameters));

@@ -51,15 +51,7 @@ public class Adam : DescentOptimizer<Adam.Options>, IBetas
     public override bool IsElementwise => true;
 
     /// <summary>The default (β1, β2) (setting them sets every group's).</summary>
-    public (double, double) Betas {
-        get => (Defaults.beta1!.Value, Defaults.beta2!.Value);
-        set {
-            (Defaults.beta1, Defaults.beta2) = value;
-            foreach (var group in Groups) {
-                ((IBetas)group).Betas = value;
-            }
-        }
-    }
+    public (double, double) Betas { get => DefaultBetas; set => DefaultBetas = value; }
 
     /// <inheritdoc />
     protected override void InitializeState(ParameterState state, Parameter parameter, Options options)

@@ -49,15 +49,7 @@ public sealed class Adamax : DescentOptimizer<Adamax.Options>, IBetas
     public override bool IsElementwise => true;
 
     /// <summary>The default (β1, β2) (setting them sets every group's).</summary>
-    public (double, double) Betas {
-        get => (Defaults.beta1!.Value, Defaults.beta2!.Value);
-        set {
-            (Defaults.beta1, Defaults.beta2) = value;
-            foreach (var group in Groups) {
-                ((IBetas)group).Betas = value;
-            }
-        }
-    }
+    public (double, double) Betas { get => DefaultBetas; set => DefaultBetas = value; }
 
     /// <summary>Creates <c>exp_avg</c> (m) and <c>exp_inf</c> (u), both zero (Kingma &amp; Ba 2015, Algorithm 2).</summary>
     /// <inheritdoc />

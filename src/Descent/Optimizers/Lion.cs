@@ -46,15 +46,7 @@ public sealed class Lion : DescentOptimizer<Lion.Options>, IBetas
     public override bool IsElementwise => true;
 
     /// <summary>The default (β1, β2) of Lion (Chen et al. 2023) (setting them sets every group's).</summary>
-    public (double, double) Betas {
-        get => (Defaults.beta1!.Value, Defaults.beta2!.Value);
-        set {
-            (Defaults.beta1, Defaults.beta2) = value;
-            foreach (var group in Groups) {
-                ((IBetas)group).Betas = value;
-            }
-        }
-    }
+    public (double, double) Betas { get => DefaultBetas; set => DefaultBetas = value; }
 
     /// <summary>Creates the momentum <c>exp_avg</c> m = 0 of Lion (Chen et al. 2023).</summary>
     protected override void InitializeState(ParameterState state, Parameter parameter, Options options)

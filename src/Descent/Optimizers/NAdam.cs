@@ -53,15 +53,7 @@ public sealed class NAdam : DescentOptimizer<NAdam.Options>, IBetas
     public override bool IsElementwise => true;
 
     /// <summary>The default (β1, β2) (setting them sets every group's).</summary>
-    public (double, double) Betas {
-        get => (Defaults.beta1!.Value, Defaults.beta2!.Value);
-        set {
-            (Defaults.beta1, Defaults.beta2) = value;
-            foreach (var group in Groups) {
-                ((IBetas)group).Betas = value;
-            }
-        }
-    }
+    public (double, double) Betas { get => DefaultBetas; set => DefaultBetas = value; }
 
     /// <summary>Creates <c>exp_avg</c> and <c>exp_avg_sq</c> (zero) and the scalar <c>mu_product</c> Π = 1 (Dozat 2016).</summary>
     /// <inheritdoc />

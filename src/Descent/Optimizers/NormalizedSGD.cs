@@ -54,15 +54,7 @@ public sealed class NormalizedSGD : DescentOptimizer<NormalizedSGD.Options>, IMo
     public override bool IsElementwise => false;
 
     /// <summary>The default momentum β of normalized SGD (Cutkosky &amp; Mehta 2020) (setting it sets every group's).</summary>
-    public double Momentum {
-        get => Defaults.momentum!.Value;
-        set {
-            Defaults.momentum = value;
-            foreach (var group in Groups) {
-                ((Options)group.Options).momentum = value;
-            }
-        }
-    }
+    public double Momentum { get => DefaultMomentum; set => DefaultMomentum = value; }
 
     /// <summary>Creates the <c>momentum_buffer</c> m = 0 when β &gt; 0; with β = 0 no state is kept.</summary>
     protected override void InitializeState(ParameterState state, Parameter parameter, Options options)

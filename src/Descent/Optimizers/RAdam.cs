@@ -51,15 +51,7 @@ public sealed class RAdam : DescentOptimizer<RAdam.Options>, IBetas
     public override bool IsElementwise => true;
 
     /// <summary>The default (β1, β2) (setting them sets every group's).</summary>
-    public (double, double) Betas {
-        get => (Defaults.beta1!.Value, Defaults.beta2!.Value);
-        set {
-            (Defaults.beta1, Defaults.beta2) = value;
-            foreach (var group in Groups) {
-                ((IBetas)group).Betas = value;
-            }
-        }
-    }
+    public (double, double) Betas { get => DefaultBetas; set => DefaultBetas = value; }
 
     /// <summary>Creates <c>exp_avg</c> and <c>exp_avg_sq</c>, both zero (Liu et al. 2020, Algorithm 2).</summary>
     /// <inheritdoc />

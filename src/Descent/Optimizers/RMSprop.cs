@@ -50,15 +50,7 @@ public sealed class RMSprop : DescentOptimizer<RMSprop.Options>, IMomentum
     public override bool IsElementwise => true;
 
     /// <summary>The default momentum (setting it sets every group's).</summary>
-    public double Momentum {
-        get => Defaults.momentum!.Value;
-        set {
-            Defaults.momentum = value;
-            foreach (var group in Groups) {
-                ((Options)group.Options).momentum = value;
-            }
-        }
-    }
+    public double Momentum { get => DefaultMomentum; set => DefaultMomentum = value; }
 
     /// <summary>
     /// Creates <c>square_avg</c>, plus <c>momentum_buffer</c> when μ &gt; 0 and <c>grad_avg</c> when centered, all

@@ -47,15 +47,7 @@ public sealed class SGD : DescentOptimizer<SGD.Options>, IMomentum
     public override bool IsElementwise => true;
 
     /// <summary>The default momentum (setting it sets every group's).</summary>
-    public double Momentum {
-        get => Defaults.momentum!.Value;
-        set {
-            Defaults.momentum = value;
-            foreach (var group in Groups) {
-                ((Options)group.Options).momentum = value;
-            }
-        }
-    }
+    public double Momentum { get => DefaultMomentum; set => DefaultMomentum = value; }
 
     /// <inheritdoc />
     protected override void InitializeState(ParameterState state, Parameter parameter, Options options)

@@ -49,15 +49,7 @@ public sealed class Signum : DescentOptimizer<Signum.Options>, IMomentum
     public override bool IsElementwise => true;
 
     /// <summary>The default momentum μ of Signum (Bernstein et al. 2018) (setting it sets every group's).</summary>
-    public double Momentum {
-        get => Defaults.momentum!.Value;
-        set {
-            Defaults.momentum = value;
-            foreach (var group in Groups) {
-                ((Options)group.Options).momentum = value;
-            }
-        }
-    }
+    public double Momentum { get => DefaultMomentum; set => DefaultMomentum = value; }
 
     /// <summary>Creates the <c>momentum_buffer</c> m = 0 when μ &gt; 0; signSGD (μ = 0) keeps no state.</summary>
     protected override void InitializeState(ParameterState state, Parameter parameter, Options options)

@@ -155,6 +155,20 @@ public class OptimizerContractTests
     }
 
     [Fact]
+    public void SettingBetasOrMomentumOnTheOptimizerSetsTheDefaultsAndEveryGroup()
+    {
+        var (a, b) = (new Parameter(ones(2)), new Parameter(ones(2)));
+        using var adam = new Adam(new[] { new DescentParamGroup<Adam.Options>(new[] { a }), new DescentParamGroup<Adam.Options>(new[] { b }, new() { beta1 = 0.5 }) });
+        adam.Betas = (0.8, 0.95);
+        Assert.All(adam.Groups, g => Assert.Equal((0.8, 0.95), ((TorchSharp.torch.optim.IBetas)g).Betas));
+        Assert.Equal((0.8, 0.95), adam.Betas);
+        using var sgd = new SGD(new[] { a }, momentum: 0.9);
+        sgd.Momentum = 0.5;
+        Assert.Equal(0.5, ((TorchSharp.torch.optim.IMomentum)sgd.Groups[0]).Momentum);
+        Assert.Equal(0.5, sgd.Momentum);
+    }
+
+    [Fact]
     public void AParameterMayNotBeInTwoGroups()
     {
         var p = new Parameter(ones(2));
