@@ -86,27 +86,9 @@ public class Adam : DescentOptimizer<Adam.Options>, IBetas
     }
 
     /// <summary>Adam's hyperparameters; null values inherit the optimizer's defaults.</summary>
-    public sealed class Options : DescentOptions, IBetaOptions
+    public sealed class Options : AdaptiveOptions
     {
-        /// <inheritdoc />
-        public double? beta1 { get; set; }
-
-        /// <inheritdoc />
-        public double? beta2 { get; set; }
-
-        /// <summary>ε added to the denominator.</summary>
-        public double? eps { get; set; }
-
         /// <summary>Use AMSGrad.</summary>
         public bool? amsgrad { get; set; }
-
-        /// <inheritdoc />
-        public override void Validate()
-        {
-            base.Validate();
-            Check(nameof(beta1), beta1, Hyperparameter.UnitInterval);
-            Check(nameof(beta2), beta2, Hyperparameter.UnitInterval);
-            Check(nameof(eps), eps, Hyperparameter.Positive);
-        }
     }
 }

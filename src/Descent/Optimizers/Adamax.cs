@@ -77,24 +77,7 @@ public sealed class Adamax : DescentOptimizer<Adamax.Options>, IBetas
     }
 
     /// <summary>Adamax's hyperparameters (Kingma &amp; Ba 2015, §7.1); null values inherit the optimizer's defaults.</summary>
-    public sealed class Options : DescentOptions, IBetaOptions
+    public sealed class Options : AdaptiveOptions
     {
-        /// <inheritdoc />
-        public double? beta1 { get; set; }
-
-        /// <inheritdoc />
-        public double? beta2 { get; set; }
-
-        /// <summary>ε added to |g| inside the infinity-norm maximum.</summary>
-        public double? eps { get; set; }
-
-        /// <inheritdoc />
-        public override void Validate()
-        {
-            base.Validate();
-            Check(nameof(beta1), beta1, Hyperparameter.UnitInterval);
-            Check(nameof(beta2), beta2, Hyperparameter.UnitInterval);
-            Check(nameof(eps), eps, Hyperparameter.Positive);
-        }
     }
 }

@@ -67,20 +67,7 @@ public sealed class Lion : DescentOptimizer<Lion.Options>, IBetas
     }
 
     /// <summary>Lion's hyperparameters (Chen et al. 2023); null values inherit the optimizer's defaults.</summary>
-    public sealed class Options : DescentOptions, IBetaOptions
+    public sealed class Options : BetaOptions
     {
-        /// <summary>β1: the weight of the momentum against the gradient in the sign of the step.</summary>
-        public double? beta1 { get; set; }
-
-        /// <summary>β2: the decay rate of the momentum m.</summary>
-        public double? beta2 { get; set; }
-
-        /// <inheritdoc />
-        public override void Validate()
-        {
-            base.Validate();
-            Check(nameof(beta1), beta1, Hyperparameter.UnitInterval);
-            Check(nameof(beta2), beta2, Hyperparameter.UnitInterval);
-        }
     }
 }

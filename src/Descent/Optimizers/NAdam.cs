@@ -93,17 +93,8 @@ public sealed class NAdam : DescentOptimizer<NAdam.Options>, IBetas
     }
 
     /// <summary>NAdam's hyperparameters (Dozat 2016); null values inherit the optimizer's defaults.</summary>
-    public sealed class Options : DescentOptions, IBetaOptions
+    public sealed class Options : AdaptiveOptions
     {
-        /// <inheritdoc />
-        public double? beta1 { get; set; }
-
-        /// <inheritdoc />
-        public double? beta2 { get; set; }
-
-        /// <summary>ε added to the denominator.</summary>
-        public double? eps { get; set; }
-
         /// <summary>Momentum decay ψ of the schedule μ_t = β1·(1 − ½·0.96^(t·ψ)).</summary>
         public double? momentum_decay { get; set; }
 
@@ -111,9 +102,6 @@ public sealed class NAdam : DescentOptimizer<NAdam.Options>, IBetas
         public override void Validate()
         {
             base.Validate();
-            Check(nameof(beta1), beta1, Hyperparameter.UnitInterval);
-            Check(nameof(beta2), beta2, Hyperparameter.UnitInterval);
-            Check(nameof(eps), eps, Hyperparameter.Positive);
             Check(nameof(momentum_decay), momentum_decay, Hyperparameter.NonNegative);
         }
     }

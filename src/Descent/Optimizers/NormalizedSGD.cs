@@ -84,11 +84,8 @@ public sealed class NormalizedSGD : DescentOptimizer<NormalizedSGD.Options>, IMo
     }
 
     /// <summary>Hyperparameters of normalized SGD with momentum (Cutkosky &amp; Mehta 2020); null values inherit the defaults.</summary>
-    public sealed class Options : DescentOptions, IMomentumOptions
+    public sealed class Options : MomentumOptions
     {
-        /// <summary>Momentum β: the decay rate of the momentum m that is normalized; 0 gives normalized GD.</summary>
-        public double? momentum { get; set; }
-
         /// <summary>ε added to ‖m‖₂ (a zero momentum then gives a zero step instead of NaN when ε &gt; 0).</summary>
         public double? eps { get; set; }
 
@@ -96,7 +93,6 @@ public sealed class NormalizedSGD : DescentOptimizer<NormalizedSGD.Options>, IMo
         public override void Validate()
         {
             base.Validate();
-            Check(nameof(momentum), momentum, Hyperparameter.UnitInterval);
             Check(nameof(eps), eps, Hyperparameter.NonNegative);
         }
     }

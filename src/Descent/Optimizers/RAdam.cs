@@ -93,24 +93,7 @@ public sealed class RAdam : DescentOptimizer<RAdam.Options>, IBetas
     }
 
     /// <summary>RAdam's hyperparameters (Liu et al. 2020); null values inherit the optimizer's defaults.</summary>
-    public sealed class Options : DescentOptions, IBetaOptions
+    public sealed class Options : AdaptiveOptions
     {
-        /// <inheritdoc />
-        public double? beta1 { get; set; }
-
-        /// <inheritdoc />
-        public double? beta2 { get; set; }
-
-        /// <summary>ε added to √v in the adaptive learning rate.</summary>
-        public double? eps { get; set; }
-
-        /// <inheritdoc />
-        public override void Validate()
-        {
-            base.Validate();
-            Check(nameof(beta1), beta1, Hyperparameter.UnitInterval);
-            Check(nameof(beta2), beta2, Hyperparameter.UnitInterval);
-            Check(nameof(eps), eps, Hyperparameter.Positive);
-        }
     }
 }

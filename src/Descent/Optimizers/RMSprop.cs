@@ -109,7 +109,7 @@ public sealed class RMSprop : DescentOptimizer<RMSprop.Options>, IMomentum
     }
 
     /// <summary>RMSprop's hyperparameters (Tieleman &amp; Hinton 2012); null values inherit the optimizer's defaults.</summary>
-    public sealed class Options : DescentOptions, IMomentumOptions
+    public sealed class Options : MomentumOptions
     {
         /// <summary>Smoothing constant α of the squared-gradient average.</summary>
         public double? alpha { get; set; }
@@ -117,8 +117,6 @@ public sealed class RMSprop : DescentOptimizer<RMSprop.Options>, IMomentum
         /// <summary>ε added to the root mean square.</summary>
         public double? eps { get; set; }
 
-        /// <summary>Momentum factor μ.</summary>
-        public double? momentum { get; set; }
 
         /// <summary>Use the centered variant (divide by an estimate of the gradient's standard deviation).</summary>
         public bool? centered { get; set; }
@@ -129,7 +127,6 @@ public sealed class RMSprop : DescentOptimizer<RMSprop.Options>, IMomentum
             base.Validate();
             Check(nameof(alpha), alpha, Hyperparameter.UnitInterval);
             Check(nameof(eps), eps, Hyperparameter.Positive);
-            Check(nameof(momentum), momentum, Hyperparameter.UnitInterval);
         }
     }
 }

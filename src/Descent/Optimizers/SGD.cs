@@ -86,11 +86,8 @@ public sealed class SGD : DescentOptimizer<SGD.Options>, IMomentum
     }
 
     /// <summary>SGD's hyperparameters; null values inherit the optimizer's defaults.</summary>
-    public sealed class Options : DescentOptions, IMomentumOptions
+    public sealed class Options : MomentumOptions
     {
-        /// <summary>Momentum factor μ.</summary>
-        public double? momentum { get; set; }
-
         /// <summary>Dampening τ for momentum.</summary>
         public double? dampening { get; set; }
 
@@ -101,7 +98,6 @@ public sealed class SGD : DescentOptimizer<SGD.Options>, IMomentum
         public override void Validate()
         {
             base.Validate();
-            Check(nameof(momentum), momentum, Hyperparameter.UnitInterval);
             Check(nameof(dampening), dampening, Hyperparameter.ClosedUnitInterval);
             if (nesterov == true && (momentum <= 0 || dampening != 0)) {
                 throw Hyperparameter.Invalid(nameof(nesterov), $"Nesterov momentum needs momentum > 0 and dampening = 0 (got momentum = {momentum}, dampening = {dampening}).");

@@ -79,16 +79,7 @@ public sealed class Signum : DescentOptimizer<Signum.Options>, IMomentum
     }
 
     /// <summary>Signum's hyperparameters (Bernstein et al. 2018); null values inherit the optimizer's defaults.</summary>
-    public sealed class Options : DescentOptions, IMomentumOptions
+    public sealed class Options : MomentumOptions
     {
-        /// <summary>Momentum μ: the decay rate of the momentum m whose sign is the step; 0 gives signSGD.</summary>
-        public double? momentum { get; set; }
-
-        /// <inheritdoc />
-        public override void Validate()
-        {
-            base.Validate();
-            Check(nameof(momentum), momentum, Hyperparameter.UnitInterval);
-        }
     }
 }
