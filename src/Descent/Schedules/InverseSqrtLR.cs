@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using TorchSharp;
 
 namespace Descent.Schedules;
@@ -27,22 +25,20 @@ namespace Descent.Schedules;
 /// </para>
 /// <para>
 /// Step counting follows torch: s is the scheduler's <c>last_epoch</c>. The constructor performs the first step
-/// (s = 0, or <c>last_epoch + 1</c> when resuming), and every later <see cref="step(int?)"/> adds one; call
+/// (s = 0, or <c>last_epoch + 1</c> when resuming), and every later <see cref="MultiplicativeSchedule.step(int?)"/> adds one; call
 /// <c>optimizer.step()</c> before <c>scheduler.step()</c>. <c>step(epoch)</c> jumps to s = epoch.
 /// The base learning rates are the param groups' <c>InitialLearningRate</c> values, snapshotted at construction.
 /// Inside TorchSharp's <c>SequentialLR</c> this scheduler works in any position but the first: SequentialLR rewinds
 /// its first scheduler through TorchSharp-internal state this class cannot see, so there it runs one step ahead.
 /// </para>
 /// </remarks>
-public sealed class InverseSqrtLR : torch.optim.lr_scheduler.LRScheduler
+public sealed class InverseSqrtLR : MultiplicativeSchedule
 {
     /// <summary>The timescale used when neither a timescale nor any warmup is given, as in HF transformers.</summary>
     public const int DefaultTimescaleWithoutWarmup = 10_000;
 
-    private readonly double[] _initial_lrs;
     private readonly int _warmup_steps;
     private readonly int _timescale;
-    private int _epoch;
 
     /// <summary>Creates the schedule and sets every group's learning rate to its step-0 (or resumed) value.</summary>
     /// <param name="optimizer">Wrapped optimizer; one base learning rate per param group.</param>
@@ -64,18 +60,15 @@ public sealed class InverseSqrtLR : torch.optim.lr_scheduler.LRScheduler
         int? timescale = null,
         int last_epoch = -1,
         bool verbose = false)
-        : base(ScheduleArguments.NotNull(optimizer), last_epoch, verbose)
+        : base(optimizer, last_epoch, verbose)
     {
         ScheduleArguments.InRange(nameof(warmup_steps), warmup_steps, 0, int.MaxValue);
         if (timescale is int given) {
             ScheduleArguments.InRange(nameof(timescale), given, 1, int.MaxValue);
         }
-        ScheduleArguments.InRange(nameof(last_epoch), last_epoch, -1, ScheduleArguments.MaxLastEpoch);
 
-        _initial_lrs = ScheduleArguments.InitialLearningRates(optimizer);
         _warmup_steps = warmup_steps;
         _timescale = timescale ?? (warmup_steps > 0 ? warmup_steps : DefaultTimescaleWithoutWarmup);
-        _epoch = last_epoch;
 
         step();
     }
@@ -83,40 +76,13 @@ public sealed class InverseSqrtLR : torch.optim.lr_scheduler.LRScheduler
     /// <summary>The timescale τ in use (the given one, or its default).</summary>
     public int Timescale => _timescale;
 
-    /// <summary>
-    /// The multiplicative factor f(s) applied to every base learning rate at step <paramref name="step"/>.
-    /// </summary>
-    /// <param name="step">The step s; allowed [0, 2147483647].</param>
-    /// <returns>f(s) as defined in the class remarks.</returns>
-    /// <exception cref="ArgumentException"><paramref name="step"/> is negative.</exception>
-    public double Factor(int step)
+    /// <inheritdoc />
+    protected override double FactorAt(int step)
     {
-        ScheduleArguments.InRange(nameof(step), step, 0, int.MaxValue);
         if (step < _warmup_steps) {
             return (double)step / Math.Max(1, _warmup_steps);
         }
         var shifted = (long)step + _timescale - _warmup_steps;
         return 1.0 / Math.Sqrt((double)shifted / _timescale);
-    }
-
-    /// <summary>
-    /// Advances the schedule by one step, or jumps to step <paramref name="epoch"/> when it is given, and writes the
-    /// new learning rate into every param group.
-    /// </summary>
-    /// <param name="epoch">Null to advance by one; otherwise the step to jump to, allowed [0, 2147483647].</param>
-    /// <exception cref="ArgumentException"><paramref name="epoch"/> is negative.</exception>
-    public override void step(int? epoch)
-    {
-        ScheduleArguments.Epoch(epoch);
-        _epoch = epoch ?? _epoch + 1;
-        base.step(epoch);
-    }
-
-    /// <summary>The learning rate of each param group at the current step: <c>base_lr[i] · f(s)</c>.</summary>
-    /// <returns>One learning rate per param group present at construction.</returns>
-    protected override IEnumerable<double> get_lr()
-    {
-        var factor = Factor(_epoch);
-        return _initial_lrs.Select(lr => lr * factor).ToArray();
     }
 }

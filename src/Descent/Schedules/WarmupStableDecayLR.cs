@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using TorchSharp;
 
 namespace Descent.Schedules;
@@ -31,23 +29,21 @@ namespace Descent.Schedules;
 /// </para>
 /// <para>
 /// Step counting follows torch: s is the scheduler's <c>last_epoch</c>. The constructor performs the first step
-/// (s = 0, or <c>last_epoch + 1</c> when resuming), and every later <see cref="step(int?)"/> adds one; call
+/// (s = 0, or <c>last_epoch + 1</c> when resuming), and every later <see cref="MultiplicativeSchedule.step(int?)"/> adds one; call
 /// <c>optimizer.step()</c> before <c>scheduler.step()</c>. <c>step(epoch)</c> jumps to s = epoch.
 /// The base learning rates are the param groups' <c>InitialLearningRate</c> values, snapshotted at construction.
 /// Inside TorchSharp's <c>SequentialLR</c> this scheduler works in any position but the first: SequentialLR rewinds
 /// its first scheduler through TorchSharp-internal state this class cannot see, so there it runs one step ahead.
 /// </para>
 /// </remarks>
-public sealed class WarmupStableDecayLR : torch.optim.lr_scheduler.LRScheduler
+public sealed class WarmupStableDecayLR : MultiplicativeSchedule
 {
-    private readonly double[] _initial_lrs;
     private readonly int _warmup_steps;
     private readonly long _decay_start;
     private readonly int _decay_steps;
     private readonly WarmupShape _warmup_type;
     private readonly DecayShape _decay_type;
     private readonly double _min_lr_ratio;
-    private int _epoch;
 
     /// <summary>Creates the schedule and sets every group's learning rate to its step-0 (or resumed) value.</summary>
     /// <param name="optimizer">Wrapped optimizer; one base learning rate per param group.</param>
@@ -86,7 +82,7 @@ public sealed class WarmupStableDecayLR : torch.optim.lr_scheduler.LRScheduler
         double min_lr_ratio = 0.0,
         int last_epoch = -1,
         bool verbose = false)
-        : base(ScheduleArguments.NotNull(optimizer), last_epoch, verbose)
+        : base(optimizer, last_epoch, verbose)
     {
         ScheduleArguments.InRange(nameof(warmup_steps), warmup_steps, 0, int.MaxValue);
         ScheduleArguments.InRange(nameof(decay_steps), decay_steps, 0, int.MaxValue);
@@ -94,29 +90,20 @@ public sealed class WarmupStableDecayLR : torch.optim.lr_scheduler.LRScheduler
         ScheduleArguments.Defined(nameof(warmup_type), warmup_type);
         ScheduleArguments.Defined(nameof(decay_type), decay_type);
         ScheduleArguments.InRange(nameof(min_lr_ratio), min_lr_ratio, 0.0, 1.0);
-        ScheduleArguments.InRange(nameof(last_epoch), last_epoch, -1, ScheduleArguments.MaxLastEpoch);
 
-        _initial_lrs = ScheduleArguments.InitialLearningRates(optimizer);
         _warmup_steps = warmup_steps;
         _decay_start = (long)warmup_steps + stable;
         _decay_steps = decay_steps;
         _warmup_type = warmup_type;
         _decay_type = decay_type;
         _min_lr_ratio = min_lr_ratio;
-        _epoch = last_epoch;
 
         step();
     }
 
-    /// <summary>
-    /// The multiplicative factor f(s) applied to every base learning rate at step <paramref name="step"/>.
-    /// </summary>
-    /// <param name="step">The step s; allowed [0, 2147483647].</param>
-    /// <returns>f(s) as defined in the class remarks.</returns>
-    /// <exception cref="ArgumentException"><paramref name="step"/> is negative.</exception>
-    public double Factor(int step)
+    /// <inheritdoc />
+    protected override double FactorAt(int step)
     {
-        ScheduleArguments.InRange(nameof(step), step, 0, int.MaxValue);
         if (step < _warmup_steps) {
             var progress = (double)step / Math.Max(1, _warmup_steps);
             var shape = _warmup_type switch {
@@ -141,26 +128,6 @@ public sealed class WarmupStableDecayLR : torch.optim.lr_scheduler.LRScheduler
         return _min_lr_ratio;
     }
 
-    /// <summary>
-    /// Advances the schedule by one step, or jumps to step <paramref name="epoch"/> when it is given, and writes the
-    /// new learning rate into every param group.
-    /// </summary>
-    /// <param name="epoch">Null to advance by one; otherwise the step to jump to, allowed [0, 2147483647].</param>
-    /// <exception cref="ArgumentException"><paramref name="epoch"/> is negative.</exception>
-    public override void step(int? epoch)
-    {
-        ScheduleArguments.Epoch(epoch);
-        _epoch = epoch ?? _epoch + 1;
-        base.step(epoch);
-    }
-
-    /// <summary>The learning rate of each param group at the current step: <c>base_lr[i] · f(s)</c>.</summary>
-    /// <returns>One learning rate per param group present at construction.</returns>
-    protected override IEnumerable<double> get_lr()
-    {
-        var factor = Factor(_epoch);
-        return _initial_lrs.Select(lr => lr * factor).ToArray();
-    }
 
     /// <summary>Maps a shape value g ∈ [0, 1] to r + (1 − r)·g, written as HF writes it: g·(1 − r) + r.</summary>
     private double Floored(double shape) => Math.Max(0.0, shape * (1.0 - _min_lr_ratio) + _min_lr_ratio);
