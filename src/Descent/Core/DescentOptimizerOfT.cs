@@ -186,7 +186,7 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         if (grad.dtype != working.dtype) {
             grad = grad.to(working.dtype);
         }
-        var context = new UpdateContext<TOptions>(working, grad, state, options, scalars);
+        var context = new UpdateContext<TOptions>(working, grad, state, options, scalars, StateDType(parameter.dtype));
         BeforeWeightDecay(context);
         var beforeUpdate = ApplyDecoupledDecay(working, mode, lr, decay, scalars);
         state.Step++;

@@ -10,8 +10,11 @@ namespace Descent.Core;
 /// <typeparam name="TOptions">The optimizer's options type.</typeparam>
 public sealed class UpdateContext<TOptions> where TOptions : DescentOptions
 {
-    internal UpdateContext(Tensor param, Tensor grad, ParameterState state, TOptions options, StepScalars scalars)
+    private readonly ScalarType _stateType;
+
+    internal UpdateContext(Tensor param, Tensor grad, ParameterState state, TOptions options, StepScalars scalars, ScalarType stateType)
     {
+        _stateType = stateType;
         Param = param;
         Grad = grad;
         State = state;
@@ -37,6 +40,13 @@ public sealed class UpdateContext<TOptions> where TOptions : DescentOptions
 
     /// <summary>The step count t after this update (1 on the first step).</summary>
     public long Step => State.Step;
+
+    /// <summary>
+    /// The state tensor <paramref name="name"/>, created as zeros (at the state's dtype) if it does not exist yet: for
+    /// buffers that a hyperparameter changed after construction switches on (momentum raised by a scheduler).
+    /// </summary>
+    public Tensor StateTensor(string name) =>
+        State.Has(name) ? State[name] : State.Set(name, zeros_like(State.Parameter, dtype: _stateType));
 
     /// <summary>Native Scalars for this step, disposed when it ends.</summary>
     public StepScalars Scalars { get; }

@@ -74,8 +74,7 @@ public sealed class NormalizedSGD : DescentOptimizer<NormalizedSGD.Options>, IMo
         if (momentum != 0 || context.State.Has("momentum_buffer")) {
             // A buffer that exists is kept up to date even at β = 0 (m ← g), so a scheduler may cycle β freely;
             // one missing because β was 0 at construction starts from zero now.
-            direction = context.State.Has("momentum_buffer") ? context.State["momentum_buffer"]
-                : context.State.Set("momentum_buffer", zeros_like(context.Param));
+            direction = context.StateTensor("momentum_buffer");
             direction.mul_(s[momentum]).add_(context.Grad, alpha: s[1 - momentum]);
         }
         // ‖m‖ + ε stays a 0-dim tensor: no host synchronisation.

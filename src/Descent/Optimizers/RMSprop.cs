@@ -81,7 +81,7 @@ public sealed class RMSprop : DescentOptimizer<RMSprop.Options>, IMomentum
 
         Tensor avg;
         if (o.centered == true) {
-            var gradAvg = StateTensor(context, "grad_avg");
+            var gradAvg = context.StateTensor("grad_avg");
             gradAvg.mul_(s[alpha]).add_(context.Grad, alpha: s[1 - alpha]);
             avg = squareAvg.addcmul(gradAvg, gradAvg, value: s[-1.0]).sqrt_();
         } else {
@@ -90,22 +90,12 @@ public sealed class RMSprop : DescentOptimizer<RMSprop.Options>, IMomentum
         avg.add_(s[o.eps!.Value]);
 
         if (momentum > 0) {
-            var buffer = StateTensor(context, "momentum_buffer");
+            var buffer = context.StateTensor("momentum_buffer");
             buffer.mul_(s[momentum]).addcdiv_(context.Grad, avg, value: s[1.0]);
             context.Param.add_(buffer, alpha: s[-context.LearningRate]);
         } else {
             context.Param.addcdiv_(context.Grad, avg, value: s[-context.LearningRate]);
         }
-    }
-
-    // A buffer switched on after construction (momentum set by a scheduler, centered set on a group) starts at zero, as torch's would.
-    private Tensor StateTensor(UpdateContext<Options> context, string name)
-    {
-        if (!context.State.Has(name)) {
-            var parameter = context.State.Parameter;
-            return context.State.Set(name, zeros_like(parameter, dtype: StateDType(parameter.dtype)));
-        }
-        return context.State[name];
     }
 
     /// <summary>RMSprop's hyperparameters (Tieleman &amp; Hinton 2012); null values inherit the optimizer's defaults.</summary>

@@ -74,15 +74,13 @@ public sealed class SGD : DescentOptimizer<SGD.Options>, IMomentum
         context.Param.add_(direction, alpha: s[-context.LearningRate]);
     }
 
-    // The buffer starts as a copy of the first gradient, without dampening, as in torch.
+    // The buffer starts as a copy of the first gradient, without dampening, as in torch; also when momentum was
+    // switched on after construction (by a scheduler), in which case the buffer is created now.
     private static (Tensor buffer, bool fresh) MomentumBuffer(UpdateContext<Options> context)
     {
-        if (!context.State.Has("momentum_buffer")) {
-            // Momentum was switched on after construction (by a scheduler): the buffer starts now.
-            return (context.State.Set("momentum_buffer", context.Grad.clone()), true);
-        }
-        var buffer = context.State["momentum_buffer"];
-        return context.Step == 1 ? (buffer.copy_(context.Grad), true) : (buffer, false);
+        var fresh = context.Step == 1 || !context.State.Has("momentum_buffer");
+        var buffer = context.StateTensor("momentum_buffer");
+        return fresh ? (buffer.copy_(context.Grad), true) : (buffer, false);
     }
 
     /// <summary>SGD's hyperparameters; null values inherit the optimizer's defaults.</summary>

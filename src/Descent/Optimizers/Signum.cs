@@ -70,8 +70,7 @@ public sealed class Signum : DescentOptimizer<Signum.Options>, IMomentum
         } else {
             // A buffer that exists is kept up to date even at μ = 0 (m ← g), so a scheduler may cycle μ freely;
             // one missing because μ was 0 at construction starts from zero now.
-            var buffer = context.State.Has("momentum_buffer") ? context.State["momentum_buffer"]
-                : context.State.Set("momentum_buffer", zeros_like(context.Param));
+            var buffer = context.StateTensor("momentum_buffer");
             buffer.mul_(s[momentum]).add_(context.Grad, alpha: s[1 - momentum]);
             direction = buffer.sign();
         }

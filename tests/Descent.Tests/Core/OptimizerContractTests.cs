@@ -168,6 +168,24 @@ public class OptimizerContractTests
         Assert.Equal(0.5, sgd.Momentum);
     }
 
+    [Theory]
+    [InlineData("SGD")]
+    [InlineData("RMSprop")]
+    [InlineData("Signum")]
+    [InlineData("NormalizedSGD")]
+    public void MomentumSwitchedOnLaterStartsABufferAtTheStatePrecision(string name)
+    {
+        TorchSetup.Deterministic();
+        var p = new Parameter(randn(3, 2));
+        using var optimizer = Problems.Build(name, new[] { p }, ("momentum", 0.0));
+        optimizer.StatePrecision = StatePrecision.BFloat16;
+        Assert.DoesNotContain("momentum_buffer", optimizer.StateOf(p).TensorNames);
+        ((TorchSharp.torch.optim.IMomentum)optimizer).Momentum = 0.9;
+        p.grad = ones(3, 2);
+        optimizer.step();
+        Assert.Equal(ScalarType.BFloat16, optimizer.StateOf(p)["momentum_buffer"].dtype);
+    }
+
     [Fact]
     public void AParameterMayNotBeInTwoGroups()
     {
