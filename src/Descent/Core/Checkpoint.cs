@@ -114,8 +114,8 @@ public static class Checkpoint
                 throw new InvalidDataException("The checkpoint is truncated or corrupted (checksum mismatch).");
             }
             return payload;
-        } catch (EndOfStreamException e) {
-            throw new InvalidDataException("The checkpoint is truncated.", e);
+        } catch (Exception e) when (e is EndOfStreamException or OverflowException or FormatException) {
+            throw new InvalidDataException("The checkpoint is truncated or corrupted.", e);
         }
     }
 
@@ -144,7 +144,7 @@ public static class Checkpoint
                 states.Add(StageState(optimizer, parameter, reader));
             }
             return (options, states);
-        } catch (Exception e) when (e is EndOfStreamException or ArgumentException or OverflowException) {
+        } catch (Exception e) when (e is EndOfStreamException or ArgumentException or OverflowException or FormatException) {
             DisposeAll(states);
             throw new InvalidDataException("The checkpoint's contents are malformed.", e);
         } catch {
