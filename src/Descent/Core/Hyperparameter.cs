@@ -25,7 +25,7 @@ public static class Hyperparameter
     public static void Finite(string name, double value)
     {
         if (!double.IsFinite(value)) {
-            throw new ArgumentException($"{name} = {Format(value)} is out of range; allowed: a finite number.", name);
+            throw OutOfRange(name, Format(value), "a finite number");
         }
     }
 
@@ -39,7 +39,7 @@ public static class Hyperparameter
         var belowHigh = includeHigh ? value <= high : value < high;
         if (!(aboveLow && belowHigh) || double.IsNaN(value)) {
             var range = $"{(includeLow ? "[" : "(")}{Format(low)}, {Format(high)}{(includeHigh ? "]" : ")")}";
-            throw new ArgumentException($"{name} = {Format(value)} is out of range; allowed: {range}.", name);
+            throw OutOfRange(name, Format(value), range);
         }
     }
 
@@ -47,9 +47,34 @@ public static class Hyperparameter
     public static void AtLeast(string name, long value, long minimum)
     {
         if (value < minimum) {
-            throw new ArgumentException($"{name} = {value} is out of range; allowed: [{minimum}, ∞).", name);
+            throw OutOfRange(name, value.ToString(CultureInfo.InvariantCulture), $"[{minimum}, ∞)");
         }
     }
+
+    /// <summary>
+    /// Requires an integer in [<paramref name="min"/>, <paramref name="max"/>]; <paramref name="bounds"/> may name the
+    /// range symbolically (e.g. "[0, total_steps]"), and the message then gives both forms.
+    /// </summary>
+    public static void InRange(string name, long value, long min, long max, string? bounds = null)
+    {
+        if (value < min || value > max) {
+            var range = $"[{min}, {max}]";
+            throw OutOfRange(name, value.ToString(CultureInfo.InvariantCulture), bounds is null ? range : $"{bounds} = {range}");
+        }
+    }
+
+    /// <summary>Requires <paramref name="value"/> to be a named member of its enum.</summary>
+    public static void Defined<TEnum>(string name, TEnum value)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value)) {
+            throw OutOfRange(name, value.ToString(), "{" + string.Join(", ", Enum.GetNames<TEnum>()) + "}");
+        }
+    }
+
+    /// <summary>The error every range check throws: "name = value is out of range; allowed: range."</summary>
+    public static ArgumentException OutOfRange(string name, string value, string allowed) =>
+        new($"{name} = {value} is out of range; allowed: {allowed}.", name);
 
     /// <summary>Throws with a message naming the parameter and the rule it broke.</summary>
     public static ArgumentException Invalid(string name, string problem) => new($"{name}: {problem}", name);

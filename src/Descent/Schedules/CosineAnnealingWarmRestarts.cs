@@ -1,6 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
+using Descent.Core;
 using TorchSharp;
 
 namespace Descent.Schedules;
@@ -72,10 +73,10 @@ public sealed class CosineAnnealingWarmRestarts : torch.optim.lr_scheduler.LRSch
         bool verbose = false)
         : base(ScheduleArguments.NotNull(optimizer), last_epoch, verbose)
     {
-        ScheduleArguments.InRange(nameof(T_0), T_0, 1, int.MaxValue);
-        ScheduleArguments.InRange(nameof(T_mult), T_mult, 1, int.MaxValue);
-        ScheduleArguments.InRange(nameof(eta_min), eta_min, 0.0, double.PositiveInfinity);
-        ScheduleArguments.InRange(nameof(last_epoch), last_epoch, -1, ScheduleArguments.MaxLastEpoch);
+        Hyperparameter.InRange(nameof(T_0), T_0, 1, int.MaxValue);
+        Hyperparameter.InRange(nameof(T_mult), T_mult, 1, int.MaxValue);
+        Hyperparameter.NonNegative(nameof(eta_min), eta_min);
+        Hyperparameter.InRange(nameof(last_epoch), last_epoch, -1, ScheduleArguments.MaxLastEpoch);
 
         _initial_lrs = ScheduleArguments.InitialLearningRates(optimizer);
         _T_0 = T_0;
@@ -92,7 +93,7 @@ public sealed class CosineAnnealingWarmRestarts : torch.optim.lr_scheduler.LRSch
     /// <exception cref="ArgumentException"><paramref name="step"/> is negative.</exception>
     public (long T_cur, long T_i) Cycle(int step)
     {
-        ScheduleArguments.InRange(nameof(step), step, 0, int.MaxValue);
+        Hyperparameter.InRange(nameof(step), step, 0, int.MaxValue);
         if (_T_mult == 1) {
             return (step % _T_0, _T_0);
         }

@@ -1,4 +1,5 @@
 using System;
+using Descent.Core;
 using TorchSharp;
 
 namespace Descent.Schedules;
@@ -62,9 +63,9 @@ public sealed class InverseSqrtLR : MultiplicativeSchedule
         bool verbose = false)
         : base(optimizer, last_epoch, verbose)
     {
-        ScheduleArguments.InRange(nameof(warmup_steps), warmup_steps, 0, int.MaxValue);
+        Hyperparameter.InRange(nameof(warmup_steps), warmup_steps, 0, int.MaxValue);
         if (timescale is int given) {
-            ScheduleArguments.InRange(nameof(timescale), given, 1, int.MaxValue);
+            Hyperparameter.InRange(nameof(timescale), given, 1, int.MaxValue);
         }
 
         _warmup_steps = warmup_steps;

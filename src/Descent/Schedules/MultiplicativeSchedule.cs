@@ -1,6 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
+using Descent.Core;
 using TorchSharp;
 
 namespace Descent.Schedules;
@@ -22,7 +23,7 @@ public abstract class MultiplicativeSchedule : torch.optim.lr_scheduler.LRSchedu
     protected MultiplicativeSchedule(torch.optim.Optimizer optimizer, int last_epoch, bool verbose)
         : base(ScheduleArguments.NotNull(optimizer), last_epoch, verbose)
     {
-        ScheduleArguments.InRange(nameof(last_epoch), last_epoch, -1, ScheduleArguments.MaxLastEpoch);
+        Hyperparameter.InRange(nameof(last_epoch), last_epoch, -1, ScheduleArguments.MaxLastEpoch);
         _initial_lrs = ScheduleArguments.InitialLearningRates(optimizer);
         _epoch = last_epoch;
     }
@@ -35,7 +36,7 @@ public abstract class MultiplicativeSchedule : torch.optim.lr_scheduler.LRSchedu
     /// <exception cref="ArgumentException"><paramref name="step"/> is negative.</exception>
     public double Factor(int step)
     {
-        ScheduleArguments.InRange(nameof(step), step, 0, int.MaxValue);
+        Hyperparameter.InRange(nameof(step), step, 0, int.MaxValue);
         return FactorAt(step);
     }
 

@@ -1,6 +1,6 @@
-using System;
-using System.Globalization;
 using System.Linq;
+using System;
+using Descent.Core;
 using TorchSharp;
 
 namespace Descent.Schedules;
@@ -30,64 +30,11 @@ internal static class ScheduleArguments
     internal static double[] InitialLearningRates(torch.optim.Optimizer optimizer) =>
         optimizer.ParamGroups.Select(group => group.InitialLearningRate).ToArray();
 
-    /// <summary>Requires <paramref name="min"/> ≤ <paramref name="value"/> ≤ <paramref name="max"/>.</summary>
-    /// <param name="name">The parameter's name.</param>
-    /// <param name="value">The value given.</param>
-    /// <param name="min">The smallest allowed value.</param>
-    /// <param name="max">The largest allowed value.</param>
-    /// <param name="allowed">
-    /// How to describe the range when it depends on other arguments, e.g. "[0, total_steps]"; the numeric range is
-    /// appended. Null describes it by its numbers only.
-    /// </param>
-    internal static void InRange(string name, long value, long min, long max, string? allowed = null)
-    {
-        if (value < min || value > max) {
-            throw OutOfRange(name, Format(value), Describe(allowed, Format(min), Format(max)));
-        }
-    }
-
-    /// <summary>Requires <paramref name="min"/> ≤ <paramref name="value"/> ≤ <paramref name="max"/>, finite.</summary>
-    /// <param name="name">The parameter's name.</param>
-    /// <param name="value">The value given.</param>
-    /// <param name="min">The smallest allowed value.</param>
-    /// <param name="max">
-    /// The largest allowed value; <see cref="double.PositiveInfinity"/> means unbounded (the value must still be
-    /// finite).
-    /// </param>
-    internal static void InRange(string name, double value, double min, double max)
-    {
-        var finite = double.IsFinite(value);
-        if (!finite || value < min || value > max) {
-            var upper = double.IsPositiveInfinity(max) ? "∞)" : Format(max) + "]";
-            throw OutOfRange(name, Format(value), "[" + Format(min) + ", " + upper);
-        }
-    }
-
-    /// <summary>Requires <paramref name="value"/> to be a named member of its enum type.</summary>
-    internal static void Defined<TEnum>(string name, TEnum value)
-        where TEnum : struct, Enum
-    {
-        if (!Enum.IsDefined(value)) {
-            throw OutOfRange(name, value.ToString(), "{" + string.Join(", ", Enum.GetNames<TEnum>()) + "}");
-        }
-    }
-
     /// <summary>An explicit epoch passed to <c>step(epoch)</c> must be non-negative.</summary>
     internal static void Epoch(int? epoch)
     {
         if (epoch is int value) {
-            InRange("epoch", value, 0, int.MaxValue);
+            Hyperparameter.InRange("epoch", value, 0, int.MaxValue);
         }
     }
-
-    /// <summary>The exception every range check throws.</summary>
-    internal static ArgumentException OutOfRange(string name, string value, string allowed) =>
-        new($"{name} = {value} is out of range; allowed: {allowed}", name);
-
-    private static string Describe(string? allowed, string min, string max) =>
-        allowed == null ? $"[{min}, {max}]" : $"{allowed} = [{min}, {max}]";
-
-    private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using System;
+using Descent.Core;
 using TorchSharp;
 
 namespace Descent.Schedules;
@@ -65,9 +66,9 @@ public sealed class WarmupCosineLR : MultiplicativeSchedule
         bool verbose = false)
         : base(optimizer, last_epoch, verbose)
     {
-        ScheduleArguments.InRange(nameof(total_steps), total_steps, 1, int.MaxValue);
-        ScheduleArguments.InRange(nameof(warmup_steps), warmup_steps, 0, total_steps, "[0, total_steps]");
-        ScheduleArguments.InRange(nameof(min_lr_ratio), min_lr_ratio, 0.0, 1.0);
+        Hyperparameter.InRange(nameof(total_steps), total_steps, 1, int.MaxValue);
+        Hyperparameter.InRange(nameof(warmup_steps), warmup_steps, 0, total_steps, "[0, total_steps]");
+        Hyperparameter.ClosedUnitInterval(nameof(min_lr_ratio), min_lr_ratio);
 
         _warmup_steps = warmup_steps;
         _total_steps = total_steps;

@@ -1,5 +1,6 @@
-using System;
 using System.Globalization;
+using System;
+using Descent.Core;
 using TorchSharp;
 
 namespace Descent.Schedules;
@@ -84,12 +85,12 @@ public sealed class WarmupStableDecayLR : MultiplicativeSchedule
         bool verbose = false)
         : base(optimizer, last_epoch, verbose)
     {
-        ScheduleArguments.InRange(nameof(warmup_steps), warmup_steps, 0, int.MaxValue);
-        ScheduleArguments.InRange(nameof(decay_steps), decay_steps, 0, int.MaxValue);
+        Hyperparameter.InRange(nameof(warmup_steps), warmup_steps, 0, int.MaxValue);
+        Hyperparameter.InRange(nameof(decay_steps), decay_steps, 0, int.MaxValue);
         var stable = StableSteps(warmup_steps, decay_steps, total_steps, stable_steps);
-        ScheduleArguments.Defined(nameof(warmup_type), warmup_type);
-        ScheduleArguments.Defined(nameof(decay_type), decay_type);
-        ScheduleArguments.InRange(nameof(min_lr_ratio), min_lr_ratio, 0.0, 1.0);
+        Hyperparameter.Defined(nameof(warmup_type), warmup_type);
+        Hyperparameter.Defined(nameof(decay_type), decay_type);
+        Hyperparameter.ClosedUnitInterval(nameof(min_lr_ratio), min_lr_ratio);
 
         _warmup_steps = warmup_steps;
         _decay_start = (long)warmup_steps + stable;
@@ -137,10 +138,10 @@ public sealed class WarmupStableDecayLR : MultiplicativeSchedule
     {
         var ends = (long)warmup_steps + decay_steps;
         if (stable_steps is int stable) {
-            ScheduleArguments.InRange(nameof(stable_steps), stable, 0, int.MaxValue);
+            Hyperparameter.InRange(nameof(stable_steps), stable, 0, int.MaxValue);
             if (total_steps is int total && total != ends + stable) {
                 var sum = (ends + stable).ToString(CultureInfo.InvariantCulture);
-                throw ScheduleArguments.OutOfRange(
+                throw Hyperparameter.OutOfRange(
                     nameof(total_steps),
                     total.ToString(CultureInfo.InvariantCulture),
                     $"warmup_steps + stable_steps + decay_steps = {sum} (or leave total_steps or stable_steps null)");
@@ -148,7 +149,7 @@ public sealed class WarmupStableDecayLR : MultiplicativeSchedule
             return stable;
         }
         if (total_steps is int only) {
-            ScheduleArguments.InRange(
+            Hyperparameter.InRange(
                 nameof(total_steps), only, ends, int.MaxValue, "[warmup_steps + decay_steps, 2147483647]");
             return only - ends;
         }

@@ -191,7 +191,7 @@ public class CosineAnnealingWarmRestartsTests
             () => new CosineAnnealingWarmRestarts(o, 5, eta_min: -1e-3), "eta_min", "-0.001", "[0, ∞)");
         ScheduleAssert.OutOfRange(
             () => new CosineAnnealingWarmRestarts(o, 5, eta_min: double.PositiveInfinity),
-            "eta_min", "Infinity", "[0, ∞)");
+            "eta_min", "∞", "[0, ∞)");
         ScheduleAssert.OutOfRange(
             () => new CosineAnnealingWarmRestarts(o, 5, eta_min: double.NaN), "eta_min", "NaN", "[0, ∞)");
         ScheduleAssert.OutOfRange(

@@ -90,7 +90,7 @@ internal static class ScheduleAssert
     {
         var error = Assert.Throws<ArgumentException>(action);
         Assert.Equal(parameter, error.ParamName);
-        var message = $"{parameter} = {value} is out of range; allowed: {allowed} (Parameter '{parameter}')";
+        var message = $"{parameter} = {value} is out of range; allowed: {allowed}. (Parameter '{parameter}')";
         Assert.Equal(message, error.Message);
     }
 }

@@ -162,7 +162,7 @@ public class WarmupStableDecayLRTests
             () => new WarmupStableDecayLR(o, 10, 40, 100, min_lr_ratio: 1.01), "min_lr_ratio", "1.01", "[0, 1]");
         ScheduleAssert.OutOfRange(
             () => new WarmupStableDecayLR(o, 10, 40, 100, min_lr_ratio: double.NegativeInfinity),
-            "min_lr_ratio", "-Infinity", "[0, 1]");
+            "min_lr_ratio", "-∞", "[0, 1]");
         ScheduleAssert.OutOfRange(
             () => new WarmupStableDecayLR(o, 10, 40, 100, last_epoch: -7), "last_epoch", "-7", "[-1, 2147483646]");
         var neither = Assert.Throws<ArgumentException>(() => new WarmupStableDecayLR(o, 10, 40));
