@@ -4,6 +4,7 @@ using System.Linq;
 using Descent.Core;
 using Descent.Optimizers;
 using Descent.Tests.Support;
+using static Descent.Tests.Support.Vectors;
 using Xunit;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -366,25 +367,6 @@ public class ClassicHandVectorTests
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static Parameter Param(double[] values) => new(tensor(values, ScalarType.Float64));
-
-    private static void Step(DescentOptimizer optimizer, Parameter p, double[] grad)
-    {
-        p.grad = tensor(grad, ScalarType.Float64);
-        optimizer.step();
-    }
-
-    private static double[] Values(Tensor t) => t.to(ScalarType.Float64).data<double>().ToArray();
-
-    private static void AssertClose(double[] expected, double[] actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++) {
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])),
-                $"element {i}: expected {expected[i]:R}, got {actual[i]:R} (tolerance {tolerance:E0})");
-        }
-    }
 
     private static void AssertRejects(string name, Func<IEnumerable<Parameter>, DescentOptimizer> create)
     {

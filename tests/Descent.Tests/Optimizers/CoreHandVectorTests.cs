@@ -1,6 +1,6 @@
-using System.Linq;
 using Descent.Optimizers;
 using Descent.Tests.Support;
+using static Descent.Tests.Support.Vectors;
 using Xunit;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -20,9 +20,9 @@ public class CoreHandVectorTests
     {
         var (p, sgd) = Build(ps => new SGD(ps, lr: 0.1, momentum: momentum, dampening: dampening, nesterov: nesterov));
         Step(p, sgd);
-        Assert.Equal(new[] { a1, b1 }, Values(p), new Tolerance(1e-12));
+        AssertClose(new[] { a1, b1 }, p, 1e-12);
         Step(p, sgd);
-        Assert.Equal(new[] { a2, b2 }, Values(p), new Tolerance(1e-12));
+        AssertClose(new[] { a2, b2 }, p, 1e-12);
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class CoreHandVectorTests
     {
         var (p, sgd) = Build(ps => new SGD(ps, lr: 0.1, momentum: 0.9, nesterov: true));
         Step(p, sgd);
-        Assert.Equal(new[] { 0.905, 2.19 }, Values(p), new Tolerance(1e-12));
+        AssertClose(new[] { 0.905, 2.19 }, p, 1e-12);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public class CoreHandVectorTests
     {
         var (p, adam) = Build(ps => new Adam(ps, lr: 1e-3));
         Step(p, adam);
-        Assert.Equal(new[] { 0.999000000020, 2.000999999990 }, Values(p), new Tolerance(1e-12));
+        AssertClose(new[] { 0.999000000020, 2.000999999990 }, p, 1e-12);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class CoreHandVectorTests
     {
         var (p, adamw) = Build(ps => new AdamW(ps, lr: 1e-3, weight_decay: 0.01));
         Step(p, adamw);
-        Assert.Equal(new[] { 0.998990000020, 2.000979999990 }, Values(p), new Tolerance(1e-12));
+        AssertClose(new[] { 0.998990000020, 2.000979999990 }, p, 1e-12);
     }
 
     [Fact]
@@ -70,22 +70,5 @@ public class CoreHandVectorTests
         return (p, create(new[] { p }));
     }
 
-    private static void Step(Parameter p, Descent.Core.DescentOptimizer optimizer)
-    {
-        p.grad = tensor(Gradient);
-        optimizer.step();
-    }
-
-    private static double[] Values(Parameter p) => p.data<double>().ToArray();
-
-    private sealed class Tolerance : System.Collections.Generic.IEqualityComparer<double>
-    {
-        private readonly double _tolerance;
-
-        public Tolerance(double tolerance) => _tolerance = tolerance;
-
-        public bool Equals(double x, double y) => System.Math.Abs(x - y) <= _tolerance;
-
-        public int GetHashCode(double value) => 0;
-    }
+    private static void Step(Parameter p, Descent.Core.DescentOptimizer optimizer) => Vectors.Step(optimizer, p, Gradient);
 }

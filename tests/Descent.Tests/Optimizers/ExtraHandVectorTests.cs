@@ -5,6 +5,7 @@ using System.Linq;
 using Descent.Core;
 using Descent.Optimizers;
 using Descent.Tests.Support;
+using static Descent.Tests.Support.Vectors;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -33,7 +34,7 @@ public class ExtraHandVectorTests
         TorchSetup.Deterministic();
         var p = Param(dtype, 1, 2, 3);
         using var optimizer = new Lion(new[] { p }, lr: 0.1);
-        Step(optimizer, p, dtype, 0.5, -1, 0);
+        Step(optimizer, p, 0.5, -1, 0);
         // c = 0.1·g = [0.05, −0.1, 0] → sign [1, −1, 0]; m = 0.01·g.
         AssertClose(new[] { 1 - 0.1, 2 + 0.1, 3 }, p, tolerance);
         AssertClose(new[] { 0.005, -0.01, 0 }, optimizer.StateOf(p)["exp_avg"], tolerance);
@@ -47,13 +48,13 @@ public class ExtraHandVectorTests
         var p = Param(ScalarType.Float64, 1, -2, 0.5);
         using var optimizer = new Lion(new[] { p }, lr: 0.1, weight_decay: 0.5);
         // Step 1: θ·(1 − 0.05) = [0.95, −1.9, 0.475]; sign(0.1·g1) = [1, −1, 0]; m1 = 0.01·g1.
-        Step(optimizer, p, ScalarType.Float64, 0.5, -1, 0);
+        Step(optimizer, p, 0.5, -1, 0);
         AssertClose(new[] { 0.85, -1.8, 0.475 }, p, Fp64);
         AssertClose(new[] { 0.005, -0.01, 0 }, optimizer.StateOf(p)["exp_avg"], Fp64);
         // Step 2: θ1·0.95 = [0.8075, −1.71, 0.45125]; c = 0.9·m1 + 0.1·g2 = [0.0045 − 0.0043, −0.029, 0.04] → [1, −1, 1]
         // (the first sign is the momentum's, against g2's; had m been updated first, c would be −0.000232 there);
         // m2 = 0.99·m1 + 0.01·g2 = [0.00452, −0.0119, 0.004].
-        Step(optimizer, p, ScalarType.Float64, -0.043, -0.2, 0.4);
+        Step(optimizer, p, -0.043, -0.2, 0.4);
         AssertClose(new[] { 0.7075, -1.61, 0.35125 }, p, Fp64);
         AssertClose(new[] { 0.00452, -0.0119, 0.004 }, optimizer.StateOf(p)["exp_avg"], Fp64);
     }
@@ -64,7 +65,7 @@ public class ExtraHandVectorTests
         TorchSetup.Deterministic();
         var p = Param(ScalarType.Float64, 1, 2, 3);
         using var optimizer = new Lion(new[] { p }, lr: 0.1, maximize: true);
-        Step(optimizer, p, ScalarType.Float64, 0.5, -1, 0);
+        Step(optimizer, p, 0.5, -1, 0);
         AssertClose(new[] { 1.1, 1.9, 3 }, p, Fp64);
         AssertClose(new[] { -0.005, 0.01, 0 }, optimizer.StateOf(p)["exp_avg"], Fp64);
     }
@@ -79,7 +80,7 @@ public class ExtraHandVectorTests
         TorchSetup.Deterministic();
         var p = new Parameter(ones(new long[] { 2, 2 }, dtype));
         using var optimizer = new Adafactor(new[] { p }, lr: 1e-2);
-        Step(optimizer, p, dtype, new long[] { 2, 2 }, 1, 2, 3, 4);
+        Step(optimizer, p, 1, 2, 3, 4);
         // R = [2.5, 12.5], C = [5, 10], mean R = 7.5, V̂ = R·C/7.5, U = G/√V̂, RMS(U) = √0.96 < 1, α = 0.01.
         var expected = SpecUpdate().Select(u => 1 - 0.01 * u).ToArray();
         AssertClose(expected, p, tolerance);
@@ -98,7 +99,7 @@ public class ExtraHandVectorTests
         var p = new Parameter(ones(new long[] { 2, 2, 2 }, ScalarType.Float64));
         using var optimizer = new Adafactor(new[] { p }, lr: 1e-2);
         // Both slices get the spec gradient: RMS(θ) and RMS(U) are those of one slice, so each slice moves as §11's.
-        Step(optimizer, p, ScalarType.Float64, new long[] { 2, 2, 2 }, 1, 2, 3, 4, 1, 2, 3, 4);
+        Step(optimizer, p, 1, 2, 3, 4, 1, 2, 3, 4);
         var slice = SpecUpdate().Select(u => 1 - 0.01 * u).ToArray();
         AssertClose(slice.Concat(slice).ToArray(), p, Fp64);
         Assert.Equal(new long[] { 2, 2, 1 }, optimizer.StateOf(p)["row_var"].shape);
@@ -114,13 +115,13 @@ public class ExtraHandVectorTests
         using var optimizer = new Adafactor(new[] { p }, lr: 1e-2);
         // Step 1: 1 − β̂2 = 1 → V = g²; U = g/|g| = [1, −1, 1, 0] (0/ε1 = 0); RMS(U) = √0.75 < 1;
         // α = RMS(θ0)·0.01 = √(14.25/4)·0.01.
-        Step(optimizer, p, ScalarType.Float64, 0.5, -1, 2, 0);
+        Step(optimizer, p, 0.5, -1, 2, 0);
         var alpha = Math.Sqrt(14.25 / 4) * 0.01;
         AssertClose(new[] { 1 - alpha, -2 + alpha, 3 - alpha, 0.5 }, p, Fp64);
         AssertClose(new[] { 0.25, 1, 4, 0 }, optimizer.StateOf(p)["variance"], Fp64);
         Assert.False(optimizer.StateOf(p).Has("row_var"));
         // Step 2: 1 − β̂2 = 2^−0.8, ρ = min(0.01, 1/√2) = 0.01, RMS(U) ≈ 0.9598 < 1.
-        Step(optimizer, p, ScalarType.Float64, 1, 0.5, -0.25, 2);
+        Step(optimizer, p, 1, 0.5, -0.25, 2);
         var rate = Math.Pow(2, -0.8);
         AssertClose(new[] { 0.25, 1, 4, 0 }.Zip(new[] { 1, 0.25, 0.0625, 4 }, (v, g2) => (1 - rate) * v + rate * g2).ToArray(),
             optimizer.StateOf(p)["variance"], Fp64);
@@ -136,7 +137,7 @@ public class ExtraHandVectorTests
         TorchSetup.Deterministic();
         var p = new Parameter(ones(new long[] { 2, 2 }, ScalarType.Float64));
         using var optimizer = new Adafactor(new[] { p }, lr: 1e-2, d: d);
-        Step(optimizer, p, ScalarType.Float64, new long[] { 2, 2 }, 10, 0, 0, 1);
+        Step(optimizer, p, 10, 0, 0, 1);
         // R = C = [50, 0.5], mean R = 25.25: U = [[10·√25.25/50, 0], [0, √25.25/0.5]], RMS(U) = √(102.01/4) = 5.05 > d.
         var u00 = 10 * Math.Sqrt(25.25) / 50;
         var u11 = Math.Sqrt(25.25) / 0.5;
@@ -152,12 +153,12 @@ public class ExtraHandVectorTests
         using var optimizer = new Adafactor(new[] { p }, lr: 1e-2, weight_decay: 10);
         // θ ← θ·(1 − 0.01·10) = 0.9·θ, then θ − α·U with α = RMS(θ0)·0.01 = √7.5·0.01 (not the decayed √(0.81·7.5)·0.01);
         // U is the spec's, since G is the spec gradient.
-        Step(optimizer, p, ScalarType.Float64, new long[] { 2, 2 }, 1, 2, 3, 4);
+        Step(optimizer, p, 1, 2, 3, 4);
         var alpha = Math.Sqrt(7.5) * 0.01;
         var expected = new[] { 1.0, 2, 3, 4 }.Zip(SpecUpdate(), (theta, u) => 0.9 * theta - alpha * u).ToArray();
         AssertClose(expected, p, Fp64);
         // Step 2 (t = 2, 1 − β̂2 = 2^−0.8, ρ = 0.01, no clipping), worked out by hand in double.
-        Step(optimizer, p, ScalarType.Float64, new long[] { 2, 2 }, -1, 0.5, 2, -3);
+        Step(optimizer, p, -1, 0.5, 2, -3);
         AssertClose(new[] { 0.815702762104588, 1.584098254028465, 2.384725396760633, 3.2370255659894944 }, p, Fp64);
         AssertClose(new[] { 1.4230952921902797, 9.053904935008894 }, optimizer.StateOf(p)["row_var"], Fp64);
         AssertClose(new[] { 3.5641270562537066, 6.912873170945469 }, optimizer.StateOf(p)["col_var"], Fp64);
@@ -171,7 +172,7 @@ public class ExtraHandVectorTests
         using var optimizer = new Adafactor(new[] { p }, lr: 1e-2);
         Assert.True(double.IsNaN(optimizer.Defaults.eps1!.Value));
         // fp32 ε1 = 2^−23: V̂ = max(g², ε1²) floors 1e−18 at 2^−46, so U = [1e−9·2^23, 1]; RMS(U) < 1, α = 0.01.
-        Step(optimizer, p, ScalarType.Float32, 1e-9, 1);
+        Step(optimizer, p, 1e-9, 1);
         AssertClose(new[] { 1 - 0.01 * 1e-9 * Math.Pow(2, 23), 0.99 }, p, Fp32);
     }
 
@@ -242,12 +243,12 @@ public class ExtraHandVectorTests
         TorchSetup.Deterministic();
         var p = Param(dtype, 1, 2, 3);
         using var optimizer = new Signum(new[] { p }, lr: 0.01, momentum: 0.9);
-        Step(optimizer, p, dtype, 0.5, -2, 0);
+        Step(optimizer, p, 0.5, -2, 0);
         // m = 0.9·0 + 0.1·g = [0.05, −0.2, 0] → Δθ = −0.01·[1, −1, 0].
         AssertClose(new[] { 0.05, -0.2, 0 }, optimizer.StateOf(p)["momentum_buffer"], tolerance);
         AssertClose(new[] { 0.99, 2.01, 3 }, p, tolerance);
         // Step 2, g = [−1, −1, 1]: m = [0.045 − 0.1, −0.18 − 0.1, 0.1] = [−0.055, −0.28, 0.1] → Δθ = −0.01·[−1, −1, 1].
-        Step(optimizer, p, dtype, -1, -1, 1);
+        Step(optimizer, p, -1, -1, 1);
         AssertClose(new[] { -0.055, -0.28, 0.1 }, optimizer.StateOf(p)["momentum_buffer"], tolerance);
         AssertClose(new[] { 1.0, 2.02, 2.99 }, p, tolerance);
     }
@@ -259,7 +260,7 @@ public class ExtraHandVectorTests
         var p = Param(ScalarType.Float64, 1, -2, 0.5);
         using var optimizer = new Signum(new[] { p }, lr: 0.1, momentum: 0);
         Assert.Empty(optimizer.StateOf(p).TensorNames);
-        Step(optimizer, p, ScalarType.Float64, 0.5, -2, 0);
+        Step(optimizer, p, 0.5, -2, 0);
         AssertClose(new[] { 0.9, -1.9, 0.5 }, p, Fp64);
         Assert.Empty(optimizer.StateOf(p).TensorNames);
     }
@@ -271,7 +272,7 @@ public class ExtraHandVectorTests
         var p = Param(ScalarType.Float64, 1, -2, 0.5);
         using var optimizer = new Signum(new[] { p }, lr: 0.1, momentum: 0, weight_decay: 1);
         // g + λθ = [0.5 + 1, 0.1 − 2, 0 + 0.5] = [1.5, −1.9, 0.5] → sign [1, −1, 1].
-        Step(optimizer, p, ScalarType.Float64, 0.5, 0.1, 0);
+        Step(optimizer, p, 0.5, 0.1, 0);
         AssertClose(new[] { 0.9, -1.9, 0.4 }, p, Fp64);
     }
 
@@ -284,12 +285,12 @@ public class ExtraHandVectorTests
         var p = Param(ScalarType.Float64, 1, 2);
         using var optimizer = new NormalizedSGD(new[] { p }, lr: 0.1, momentum: 0.9, eps: 1e-8);
         // Step 1: m = 0.1·[3, 4] = [0.3, 0.4], ‖m‖ = 0.5.
-        Step(optimizer, p, ScalarType.Float64, 3, 4);
+        Step(optimizer, p, 3, 4);
         AssertClose(new[] { 0.3, 0.4 }, optimizer.StateOf(p)["momentum_buffer"], Fp64);
         var theta1 = new[] { 1 - 0.1 * 0.3 / (0.5 + 1e-8), 2 - 0.1 * 0.4 / (0.5 + 1e-8) };
         AssertClose(theta1, p, Fp64);
         // Step 2: m = 0.9·[0.3, 0.4] + 0.1·[−1, 1] = [0.17, 0.46], ‖m‖ = √0.2405.
-        Step(optimizer, p, ScalarType.Float64, -1, 1);
+        Step(optimizer, p, -1, 1);
         AssertClose(new[] { 0.17, 0.46 }, optimizer.StateOf(p)["momentum_buffer"], Fp64);
         var norm = Math.Sqrt(0.2405);
         AssertClose(new[] { theta1[0] - 0.1 * 0.17 / (norm + 1e-8), theta1[1] - 0.1 * 0.46 / (norm + 1e-8) }, p, Fp64);
@@ -376,26 +377,4 @@ public class ExtraHandVectorTests
         1 * Math.Sqrt(7.5 / (2.5 * 5)), 2 * Math.Sqrt(7.5 / (2.5 * 10)),
         3 * Math.Sqrt(7.5 / (12.5 * 5)), 4 * Math.Sqrt(7.5 / (12.5 * 10)),
     };
-
-    private static Parameter Param(ScalarType dtype, params double[] values) =>
-        new(tensor(values, new long[] { values.Length }, dtype));
-
-    private static void Step(DescentOptimizer optimizer, Parameter p, ScalarType dtype, params double[] grad) =>
-        Step(optimizer, p, dtype, new long[] { grad.Length }, grad);
-
-    private static void Step(DescentOptimizer optimizer, Parameter p, ScalarType dtype, long[] shape, params double[] grad)
-    {
-        p.grad = tensor(grad, shape, dtype);
-        optimizer.step();
-    }
-
-    private static void AssertClose(double[] expected, Tensor actual, double tolerance)
-    {
-        var got = actual.detach().to(ScalarType.Float64).data<double>().ToArray();
-        Assert.Equal(expected.Length, got.Length);
-        for (var i = 0; i < expected.Length; i++) {
-            Assert.True(Math.Abs(got[i] - expected[i]) <= tolerance,
-                $"element {i}: expected {expected[i]:R}, got {got[i]:R} (|Δ| = {Math.Abs(got[i] - expected[i]):E2} > {tolerance:E0})");
-        }
-    }
 }
