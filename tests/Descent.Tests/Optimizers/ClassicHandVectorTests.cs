@@ -17,18 +17,15 @@ namespace Descent.Tests.Optimizers;
 /// </summary>
 public class ClassicHandVectorTests
 {
-    private static readonly double[] s_theta0 = { 1, 2 };
-    private static readonly double[] s_grad = { 0.5, -1 };
-
     // ---------------------------------------------------------------- Adamax (§5)
 
     [Fact]
     public void AdamaxFirstStepIsLrTimesGOverAbsGPlusEps()
     {
         TorchSetup.Deterministic();
-        var p = Param(s_theta0);
+        var p = Param(SpecTheta0);
         using var optimizer = new Adamax(new[] { p });
-        Step(optimizer, p, s_grad);
+        Step(optimizer, p, SpecGrad);
         const double lr = 2e-3, eps = 1e-8;
         AssertClose(new[] { 1 - (lr * 0.5 / (0.5 + eps)), 2 + (lr / (1 + eps)) }, Values(p), 1e-15);
         AssertClose(new[] { 0.99800000004, 2.00199999998 }, Values(p), 1e-12);
@@ -39,15 +36,15 @@ public class ClassicHandVectorTests
     public void AdamaxSecondStepTakesTheMaximumOfDecayedNormAndNewGradient()
     {
         TorchSetup.Deterministic();
-        var p = Param(s_theta0);
+        var p = Param(SpecTheta0);
         using var optimizer = new Adamax(new[] { p });
         var g2 = new[] { 0.25, -3.0 };
-        Step(optimizer, p, s_grad);
+        Step(optimizer, p, SpecGrad);
         var theta1 = Values(p);
         Step(optimizer, p, g2);
 
         // u keeps 0.999·(0.5 + ε) in the first coordinate and takes |g2| + ε in the second.
-        var m = s_grad.Zip(g2, (a, b) => (0.9 * 0.1 * a) + (0.1 * b)).ToArray();
+        var m = SpecGrad.Zip(g2, (a, b) => (0.9 * 0.1 * a) + (0.1 * b)).ToArray();
         var u = new[] { 0.999 * (0.5 + 1e-8), 3 + 1e-8 };
         var clr = 2e-3 / (1 - (0.9 * 0.9));
         AssertClose(theta1.Select((t, i) => t - (clr * m[i] / u[i])).ToArray(), Values(p), 1e-15);
@@ -161,7 +158,7 @@ public class ClassicHandVectorTests
     public void AdagradFirstStepMovesLrTimesGOverAbsG()
     {
         TorchSetup.Deterministic();
-        var p = Param(s_theta0);
+        var p = Param(SpecTheta0);
         using var optimizer = new Adagrad(new[] { p });
         Step(optimizer, p, new[] { 3.0, 4.0 });
         AssertClose(new[] { 1 - (0.01 * 3 / (3 + 1e-10)), 2 - (0.01 * 4 / (4 + 1e-10)) }, Values(p), 1e-15);
@@ -234,21 +231,21 @@ public class ClassicHandVectorTests
     public void AdadeltaFirstAndSecondStepsByHand()
     {
         TorchSetup.Deterministic();
-        var p = Param(s_theta0);
+        var p = Param(SpecTheta0);
         using var optimizer = new Adadelta(new[] { p });
-        Step(optimizer, p, s_grad);
+        Step(optimizer, p, SpecGrad);
 
         // Step 1: v = 0.1·g², u = 0, δ = √ε/√(v + ε)·g, θ ← θ − δ.
         const double eps = 1e-6;
-        var delta1 = s_grad.Select(g => Math.Sqrt(eps) / Math.Sqrt((0.1 * g * g) + eps) * g).ToArray();
-        var theta1 = s_theta0.Zip(delta1, (t, d) => t - d).ToArray();
+        var delta1 = SpecGrad.Select(g => Math.Sqrt(eps) / Math.Sqrt((0.1 * g * g) + eps) * g).ToArray();
+        var theta1 = SpecTheta0.Zip(delta1, (t, d) => t - d).ToArray();
         AssertClose(theta1, Values(p), 1e-15);
         AssertClose(new[] { 0.9968377855834876, 2.0031622618488987 }, Values(p), 1e-15);
         AssertClose(delta1.Select(d => 0.1 * d * d).ToArray(), Values(optimizer.StateOf(p)["acc_delta"]), 1e-14);
 
         // Step 2 with g = [1, 1]: δ = √(u + ε)/√(v + ε)·g.
         Step(optimizer, p, new[] { 1.0, 1.0 });
-        var delta2 = s_grad.Select((g, i) => {
+        var delta2 = SpecGrad.Select((g, i) => {
             var v = (0.9 * 0.1 * g * g) + 0.1;
             var u = 0.1 * delta1[i] * delta1[i];
             return Math.Sqrt(u + eps) / Math.Sqrt(v + eps);
@@ -361,7 +358,7 @@ public class ClassicHandVectorTests
     [Fact]
     public void GroupOptionsAreValidatedToo()
     {
-        var group = new DescentParamGroup<RMSprop.Options>(new[] { Param(s_theta0) }, new RMSprop.Options { alpha = 2 });
+        var group = new DescentParamGroup<RMSprop.Options>(new[] { Param(SpecTheta0) }, new RMSprop.Options { alpha = 2 });
         var e = Assert.Throws<ArgumentException>(() => new RMSprop(new[] { group }));
         Assert.Contains("alpha", e.Message);
     }
@@ -370,7 +367,7 @@ public class ClassicHandVectorTests
 
     private static void AssertRejects(string name, Func<IEnumerable<Parameter>, DescentOptimizer> create)
     {
-        var e = Assert.Throws<ArgumentException>(() => create(new[] { Param(s_theta0) }).Dispose());
+        var e = Assert.Throws<ArgumentException>(() => create(new[] { Param(SpecTheta0) }).Dispose());
         Assert.Contains(name, e.Message);
         Assert.Equal(name, e.ParamName);
     }

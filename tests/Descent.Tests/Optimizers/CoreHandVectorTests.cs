@@ -10,9 +10,6 @@ namespace Descent.Tests.Optimizers;
 /// <summary>The single-step vectors of optimizer-specs §1–§4 for SGD, Adam, AdamW and AMSGrad (θ0 = [1, 2], g = [0.5, −1]).</summary>
 public class CoreHandVectorTests
 {
-    private static readonly double[] Start = { 1, 2 };
-    private static readonly double[] Gradient = { 0.5, -1 };
-
     [Theory]
     [InlineData(0.9, 0.0, false, 0.95, 2.10, 0.855, 2.29)]
     [InlineData(0.9, 0.5, false, 0.95, 2.10, 0.88, 2.24)]
@@ -66,9 +63,9 @@ public class CoreHandVectorTests
     private static (Parameter p, Descent.Core.DescentOptimizer optimizer) Build(System.Func<Parameter[], Descent.Core.DescentOptimizer> create)
     {
         TorchSetup.Deterministic();
-        var p = new Parameter(tensor(Start));
+        var p = new Parameter(tensor(SpecTheta0));
         return (p, create(new[] { p }));
     }
 
-    private static void Step(Parameter p, Descent.Core.DescentOptimizer optimizer) => Vectors.Step(optimizer, p, Gradient);
+    private static void Step(Parameter p, Descent.Core.DescentOptimizer optimizer) => Vectors.Step(optimizer, p, SpecGrad);
 }

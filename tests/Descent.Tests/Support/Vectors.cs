@@ -10,6 +10,12 @@ namespace Descent.Tests.Support;
 /// <summary>Helpers for hand-vector tests: small parameters, one step with a given gradient, element-wise comparison.</summary>
 public static class Vectors
 {
+    /// <summary>The starting point θ0 = [1, 2] of optimizer-specs' single-step vectors.</summary>
+    public static readonly double[] SpecTheta0 = { 1, 2 };
+
+    /// <summary>The gradient g = [0.5, −1] of optimizer-specs' single-step vectors.</summary>
+    public static readonly double[] SpecGrad = { 0.5, -1 };
+
     /// <summary>A 1-D float64 parameter.</summary>
     public static Parameter Param(params double[] values) => Param(ScalarType.Float64, values);
 
