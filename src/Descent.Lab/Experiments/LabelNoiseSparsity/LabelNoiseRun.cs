@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Descent.Core;
 using Descent.Optimizers;
+using Descent.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,6 +43,10 @@ public static class LabelNoiseRun
         ArgumentNullException.ThrowIfNull(settings);
         using var network = DiagonalLinearNetwork.Create(task.Dimension, settings.InitScale);
         using var optimizer = CreateOptimizer(network, settings);
+        // Constant, then a linear decay to 0 over the last DecaySteps (the library's WSD schedule): the label noise keeps
+        // the iterate jittering around the minimiser it drifted to, and the decay lets it settle there before measuring.
+        var schedule = new WarmupStableDecayLR(optimizer, warmup_steps: 0, decay_steps: settings.DecaySteps,
+            total_steps: settings.Steps, decay_type: DecayShape.Linear);
         using var noise = new Generator((ulong)seed);
         var series = new List<LabelNoisePoint> { Point(0, network, task) };
         for (var step = 1; step <= settings.Steps; step++) {
@@ -50,6 +55,7 @@ public static class LabelNoiseRun
                 optimizer.zero_grad();
                 network.Loss(task.Inputs, noisy).backward();
                 optimizer.step();
+                schedule.step();
             }
             if (step % settings.MeasureEvery == 0 || step == settings.Steps) {
                 series.Add(Point(step, network, task));

@@ -1,3 +1,5 @@
+using System;
+
 namespace Descent.Lab.Experiments.LabelNoiseSparsity;
 
 /// <summary>The resolved options of one label-noise run (one optimizer, one seed).</summary>
@@ -10,5 +12,10 @@ namespace Descent.Lab.Experiments.LabelNoiseSparsity;
 /// <param name="InitScale">The initialization u = v = α·1.</param>
 /// <param name="MeasureEvery">Record loss and sharpness every this many steps.</param>
 /// <param name="Project">Also measure after projecting onto the zero-training-loss set.</param>
+/// <param name="Anneal">The fraction of the final steps over which the learning rate decays linearly to 0.</param>
 public sealed record LabelNoiseSettings(string Optimizer, double LearningRate, double Beta2, double Epsilon, int Steps,
-    double Noise, double InitScale, int MeasureEvery, bool Project);
+    double Noise, double InitScale, int MeasureEvery, bool Project, double Anneal)
+{
+    /// <summary>The number of final steps in the decay: <see cref="Anneal"/> of <see cref="Steps"/>, rounded.</summary>
+    public int DecaySteps => (int)Math.Round(Anneal * Steps);
+}

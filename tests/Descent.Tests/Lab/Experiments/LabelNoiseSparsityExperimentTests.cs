@@ -17,9 +17,8 @@ public sealed class LabelNoiseSparsityExperimentTests
 
     // On the zero-loss set with ±1 inputs, diag(H) = 4(u², v²) exactly, so tr(H) = 4(‖u‖² + ‖v‖²) ≥ 4‖w‖₁ and
     // tr(Diag(H)^1/2) = 2(‖u‖₁ + ‖v‖₁) ≥ 2Σ√|wⱼ| (Li, Wen & Lyu §2.2): after projection the library's exact measures must
-    // respect the first, whatever the optimizer did. This checks the projection and the curvature measurement. The paper's
-    // comparison between optimizers is not asserted: at sizes a unit test affords it held only on some seeds (SGD ties
-    // or beats Adam on both measures when both reach the same sparse solution), so it would not be robust.
+    // respect the first, whatever the optimizer did. This checks the projection and the curvature measurement; the
+    // comparison between optimizers is the next test.
     [Fact]
     public void RunsEveryOptimizerAndSeedAndProjectedMeasuresRespectTheZeroLossBounds()
     {
@@ -38,8 +37,35 @@ public sealed class LabelNoiseSparsityExperimentTests
             Assert.True((double)row["trace_hessian_projected"]! >= 4 * (double)row["l1_norm_projected"]! * (1 - 1e-9));
         }
         Assert.Equal(4 * 4, result.Metrics.Rows.Count);
-        Assert.Equal(4, result.Plots.Count);
+        Assert.Equal(5, result.Plots.Count);
         Assert.Single(result.Tables);
+    }
+
+    // The paper's claim (Li, Wen & Lyu 2025): label-noise SGD drifts to minimise tr(H), Adam to minimise tr(Diag(H)^1/2).
+    // At the default size (d = 100, k = 3, n = 6: far below ℓ1 recovery, so the minimisers differ) and 10,000 steps,
+    // after projection onto the zero-loss set: SGD's tr(H) is never above Adam's (SGD reaches the minimum-ℓ1 value;
+    // Adam often reaches it too, on a sparser point of the same face), and Adam's tr(Diag(H)^1/2) is below SGD's on
+    // every seed here and by more than 20% on average. Over seeds 1–8 the second ordering held on 7; the eighth (seed 6)
+    // is a tie, where the minimum-ℓ1 solution is already the sparse one and Adam is 5% short of converging to it.
+    [Fact]
+    public void SgdEndsWithTheLowerTraceOfHAndAdamWithTheLowerTraceOfSqrtDiagH()
+    {
+        TorchSetup.Deterministic(0);
+        var experiment = new LabelNoiseSparsityExperiment();
+        var result = experiment.Run(new ExperimentContext(ExperimentOptions.Resolve(experiment, ("seeds", "4"), ("measure-every", "5000")), seed: 1));
+        var rows = ((IEnumerable<Dictionary<string, object?>>)result.Summary["results"]!).ToList();
+        double Measure(string optimizer, int seed, string key) =>
+            (double)rows.Single(r => (string)r["optimizer"]! == optimizer && (int)r["seed"]! == seed)[key + "_projected"]!;
+        var seeds = Enumerable.Range(1, 4).ToArray();
+        foreach (var seed in seeds) {
+            var (sgdTrace, adamTrace) = (Measure("SGD", seed, "trace_hessian"), Measure("Adam", seed, "trace_hessian"));
+            var (sgdSqrt, adamSqrt) = (Measure("SGD", seed, "trace_sqrt_diag_hessian"), Measure("Adam", seed, "trace_sqrt_diag_hessian"));
+            _output.WriteLine($"seed {seed}: tr(H) SGD {sgdTrace:F4} Adam {adamTrace:F4}; tr(Diag(H)^1/2) SGD {sgdSqrt:F4} Adam {adamSqrt:F4}");
+            Assert.True(sgdTrace <= adamTrace * (1 + 1e-6), $"seed {seed}: tr(H) SGD {sgdTrace} > Adam {adamTrace}");
+            Assert.True(adamSqrt < sgdSqrt, $"seed {seed}: tr(Diag(H)^1/2) Adam {adamSqrt} ≥ SGD {sgdSqrt}");
+        }
+        var meanRatio = seeds.Average(s => Measure("Adam", s, "trace_sqrt_diag_hessian")) / seeds.Average(s => Measure("SGD", s, "trace_sqrt_diag_hessian"));
+        Assert.True(meanRatio < 0.8, $"mean tr(Diag(H)^1/2) Adam/SGD = {meanRatio}");
     }
 
     [Fact]
@@ -48,6 +74,8 @@ public sealed class LabelNoiseSparsityExperimentTests
         Assert.Equal(new[] { 0.1, 0.1 }, LabelNoiseSparsityExperiment.LearningRates(new[] { 0.1 }, 2));
         Assert.Equal(new[] { 0.1, 0.01 }, LabelNoiseSparsityExperiment.LearningRates(new[] { 0.1, 0.01 }, 2));
         Assert.Throws<FormatException>(() => LabelNoiseSparsityExperiment.LearningRates(new[] { 0.1, 0.01 }, 3));
+        Assert.Equal(2000, new LabelNoiseSettings("SGD", 0.1, 0.999, 1e-8, 10000, 2, 0.01, 1000, true, 0.2).DecaySteps);
+        Assert.Equal(0, new LabelNoiseSettings("SGD", 0.1, 0.999, 1e-8, 10000, 2, 0.01, 1000, true, 0).DecaySteps);
         var option = new LabelNoiseSparsityExperiment().Options.Single(o => o.Name == "optimizers");
         Assert.Equal(new[] { "SGD", "Adam" }, (string[])option.Parse("sgd,adam"));
         Assert.Throws<FormatException>(() => option.Parse("sgd,nosuch"));
