@@ -122,7 +122,8 @@ public sealed class InitScaleExperiment : IExperiment
         var truth = plot.Add.HorizontalLine(task.Truth.Sum(Math.Abs));
         truth.LegendText = "‖w*‖₁";
         plot.XLabel("log10 α");
-        plot.YLabel("ℓ1 norm of the interpolator");
+        // DejaVu Serif, the usual fallback on Linux, has no ℓ (U+2113): the axis label would show a missing-glyph box.
+        plot.YLabel("‖w‖₁ of the interpolator");
         plot.ShowLegend();
         return new ReportPlot("l1-norm", "ℓ1 norm of the trained interpolator (points) and of the Q_α-minimal prediction (line) against the initialization scale; the truth's ℓ1 norm for reference.", plot);
     }
