@@ -35,6 +35,7 @@ public sealed class OptimizerShootoutExperiment : IExperiment
     {
         ExperimentOption.WordList("optimizers", "library optimizers to compare", "sgd,adam,adamw,lion,muon", OptimizerCatalog.All.Select(d => d.Name).ToArray()),
         ExperimentOption.DoubleList("lr", "learning rate, one for all or one per optimizer; the defaults suit the MLP, and with --model cnn Adam, AdamW and Lion want about 10× larger rates (see the README)", "0.1,0.001,0.001,0.0003,0.05", 1e-12, 1e6),
+        ExperimentOption.Double("fallback-lr", "learning rate of the matrix optimizers' fallback rule (biases, norms, head, first conv; the CNN has most of its weights there); 0 keeps each optimizer's default", 0, 0, 1e6),
         ExperimentOption.Choice("dataset", "digits (embedded) or fashion-mnist (apt-get install dataset-fashion-mnist)", "digits", new[] { "digits", "fashion-mnist" }),
         // Any path is allowed here; a directory without the files is reported when the data set is loaded.
         new ExperimentOption("data-dir", "directory of the Fashion-MNIST IDX files", FashionMnist.DefaultDirectory, text => text.Length > 0 ? text

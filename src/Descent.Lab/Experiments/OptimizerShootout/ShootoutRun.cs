@@ -26,7 +26,7 @@ public static class ShootoutRun
     public static ShootoutRunResult Run(ShootoutSettings settings, TrainTestSplit data, int side, string optimizer, double lr, int seed)
     {
         using var model = Build(settings, side, seed);
-        using var opt = Create(optimizer, model, lr);
+        using var opt = CreateOptimizer(optimizer, model, lr, settings.FallbackLr);
         var training = new TrainingSettings(settings.Epochs, settings.BatchSize, (ulong)seed);
         var stepsPerEpoch = training.BatchesPerEpoch(data.Train.Count);
         var points = new List<ShootoutPoint> { new(0, 0, 0, Evaluation.Accuracy(model, data.Test, EvaluationBatch), double.NaN) };
@@ -47,12 +47,18 @@ public static class ShootoutRun
             ? new Cnn(side, 10, (ulong)seed)
             : new Mlp(side * side, settings.Hidden, 10, (ulong)seed);
 
-    // Matrix optimizers (Muon's family) take the router's groups, so hidden weight matrices get the matrix rule and
-    // biases, norms and the head its fallback; the others take all parameters.
-    private static optim.Optimizer Create(string name, nn.Module model, double lr)
+    /// <summary>
+    /// The catalogue optimizer <paramref name="name"/> for <paramref name="model"/>. Matrix optimizers (Muon's family)
+    /// take the router's groups, so hidden weight matrices get the matrix rule and biases, norms and the head its
+    /// fallback, at <paramref name="fallbackLr"/> when positive; the others take all parameters.
+    /// </summary>
+    public static optim.Optimizer CreateOptimizer(string name, nn.Module model, double lr, double fallbackLr)
     {
         var descriptor = OptimizerCatalog.Get(name);
         var overrides = new Dictionary<string, object> { ["lr"] = lr };
+        if (descriptor.IsMatrix && fallbackLr > 0) {
+            overrides["fallback_lr"] = fallbackLr;
+        }
         return descriptor.IsMatrix ? descriptor.Create(ParameterRouter.For(model), overrides) : descriptor.Create(model.parameters(), overrides);
     }
 }

@@ -13,6 +13,23 @@ namespace Descent.Tests.Lab.Experiments;
 /// <summary>The optimizer shootout: a tiny run on the digits, Fashion-MNIST from IDX files, and the missing-data message.</summary>
 public class OptimizerShootoutExperimentTests
 {
+    // --fallback-lr reaches the matrix optimizers' fallback groups (the CNN keeps most weights there); 0 leaves the default.
+    [Fact]
+    public void FallbackLearningRateReachesTheMatrixOptimizersFallbackGroups()
+    {
+        TorchSetup.Deterministic(0);
+        using var model = new Descent.Lab.Models.Cnn(8, 10, 1);
+        double[] FallbackRates(double fallbackLr)
+        {
+            using var optimizer = (Descent.Core.DescentOptimizer)ShootoutRun.CreateOptimizer("muon", model, 0.05, fallbackLr);
+            return optimizer.Groups.Select(g => g.Options.LearningRate!.Value).Where(lr => lr != 0.05).Distinct().ToArray();
+        }
+        Assert.Equal(new[] { 0.01 }, FallbackRates(0.01));
+        Assert.Equal(new[] { 3e-4 }, FallbackRates(0));
+        using var sgd = ShootoutRun.CreateOptimizer("sgd", model, 0.1, 0.01);
+        Assert.All(((Descent.Core.DescentOptimizer)sgd).Groups, g => Assert.Equal(0.1, g.Options.LearningRate));
+    }
+
     [Fact]
     public void TinyShootoutOnDigitsReportsOneResultPerOptimizerAndSeed()
     {
