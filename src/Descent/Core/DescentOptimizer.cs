@@ -16,6 +16,30 @@ public abstract class DescentOptimizer : OptimizerHelper
     private readonly Dictionary<IntPtr, string> _names = new();
     private StatePrecision _statePrecision = StatePrecision.Auto;
 
+    /// <summary>
+    /// Whether an elementwise rule (<see cref="DescentOptimizer{TOptions}.IsElementwise"/>: the SGD, Adam and RMSprop
+    /// families, AdaGrad, Adadelta, Adamax, Lion, Signum) packs each parameter group's parameters of one dtype and
+    /// device, their gradients and their state into contiguous buffers, so that a step issues a handful of native
+    /// operations for the whole group instead of a handful per parameter. Default true.
+    /// </summary>
+    /// <remarks>
+    /// Packing happens at the first step: the parameters keep their identity but become views of the buffer (their
+    /// storage is re-pointed), and so do their gradients and state tensors, so modules, checkpoints, LR schedules and
+    /// <c>zero_grad</c> work unchanged, and the trajectory equals the per-parameter one. Groups of one parameter are
+    /// not packed (nothing to gain). A view that user code breaks (a module's <c>zero_grad()</c> sets gradients to
+    /// null; a checkpoint load or a precision change replaces state) is repaired at the next step at the cost of a
+    /// copy; a step where some parameter of a group has no gradient updates that group parameter by parameter. Views
+    /// of a parameter taken before packing keep the old storage. Set to false before the first step to keep the
+    /// parameters' own storage; setting it to false later returns to per-parameter steps on the packed storage.
+    /// </remarks>
+    public bool FlatBuffers { get; set; } = true;
+
+    /// <summary>
+    /// The parameters that live in flat buffers (see <see cref="FlatBuffers"/>), in group order; empty before the first
+    /// step and for rules that are not elementwise.
+    /// </summary>
+    public virtual IReadOnlyList<Parameter> PackedParameters => Array.Empty<Parameter>();
+
     /// <summary>What a step does with NaN or infinite gradients (default <see cref="NonFiniteGradientPolicy.Throw"/>).</summary>
     public NonFiniteGradientPolicy NonFiniteGradients { get; set; } = NonFiniteGradientPolicy.Throw;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
+using Descent.Flat;
 using static TorchSharp.torch;
 
 namespace Descent.Core;
@@ -19,6 +20,7 @@ namespace Descent.Core;
 public abstract class DescentOptimizer<TOptions> : DescentOptimizer
     where TOptions : DescentOptions, new()
 {
+    private readonly Dictionary<ParamGroup, IReadOnlyList<FlatGroup>> _flatGroups = new(ReferenceEqualityComparer.Instance);
     /// <summary>Sets the defaults (validated) that groups inherit.</summary>
     protected DescentOptimizer(TOptions defaults)
     {
@@ -131,47 +133,120 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
                 SkippedSteps++;
                 return loss!;
             }
-            foreach (var (options, parameter, grad) in pending) {
-                UpdateParameter(options, parameter, grad, scalars);
+            foreach (var unit in pending) {
+                Apply(unit, scalars);
             }
         }
         return loss!;
     }
 
-    private List<(TOptions options, Parameter parameter, Tensor grad)> PendingUpdates()
+    /// <summary>
+    /// What one step updates: a packed buffer per flat group that can take a flat step (see <see cref="Flat.FlatGroup"/>),
+    /// and every other parameter that has a gradient, one by one.
+    /// </summary>
+    private List<UpdateUnit> PendingUpdates()
     {
-        var pending = new List<(TOptions, Parameter, Tensor)>();
+        var pending = new List<UpdateUnit>();
         foreach (var group in _parameter_groups) {
+            var options = (TOptions)group.Options;
+            var flat = new HashSet<IntPtr>();
+            foreach (var packed in FlatGroupsOf(group)) {
+                if (packed.TryPrepare()) {
+                    pending.Add(new UpdateUnit(options, packed.Param, packed.Grad, packed.State, packed));
+                    flat.UnionWith(packed.Members.Select(p => p.Handle));
+                }
+            }
             foreach (var parameter in group.Parameters) {
-                var grad = parameter.grad;
+                var grad = flat.Contains(parameter.Handle) ? null : parameter.grad;
                 if (grad is not null) {
-                    pending.Add(((TOptions)group.Options, parameter, grad));
+                    pending.Add(new UpdateUnit(options, parameter, grad, (ParameterState)_state[parameter.Handle], null));
                 }
             }
         }
         return pending;
     }
 
+    // The flat groups of a parameter group, packed on first use (the first step): one per (dtype, device) partition of
+    // the parameters that have a gradient then, when the partition packs (see FlatGroup.TryCreate). Parameters without
+    // one (frozen, unused) stay out and are updated one by one if they ever get a gradient. None when the rule is not
+    // elementwise or flat buffers are off.
+    private IReadOnlyList<FlatGroup> FlatGroupsOf(ParamGroup group)
+    {
+        if (!FlatBuffers || !IsElementwise) {
+            return Array.Empty<FlatGroup>();
+        }
+        if (!_flatGroups.TryGetValue(group, out var packed)) {
+            packed = group.Parameters
+                .Where(HasGradient)
+                .GroupBy(p => (p.dtype, p.device_type, p.device_index))
+                .Select(partition => FlatGroup.TryCreate(partition.ToList(), partition.Select(p => (ParameterState)_state[p.Handle]).ToList()))
+                .OfType<FlatGroup>()
+                .ToList();
+            _flatGroups[group] = packed;
+        }
+        return packed;
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Parameter> PackedParameters => _flatGroups.Values.SelectMany(g => g).SelectMany(g => g.Members).ToList();
+
+    private static bool HasGradient(Parameter parameter)
+    {
+        using var grad = parameter.grad;
+        return grad is not null;
+    }
+
+    /// <summary>
+    /// Zeroes every gradient in place, as TorchSharp's optimizers do (gradients stay allocated; modules'
+    /// <c>zero_grad()</c> sets them to null instead). A flat group zeroes its packed gradients in one operation.
+    /// </summary>
+    public override void zero_grad()
+    {
+        using var noGrad = no_grad();
+        var flat = new HashSet<IntPtr>();
+        foreach (var packed in _flatGroups.Values.SelectMany(g => g)) {
+            packed.ZeroGrad();
+            flat.UnionWith(packed.Members.Select(p => p.Handle));
+        }
+        foreach (var parameter in _parameter_groups.SelectMany(g => g.Parameters).Where(p => !flat.Contains(p.Handle))) {
+            using var grad = parameter.grad;
+            grad?.zero_();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) {
+            foreach (var packed in _flatGroups.Values.SelectMany(g => g)) {
+                packed.Dispose();
+            }
+            _flatGroups.Clear();
+        }
+        base.Dispose(disposing);
+    }
+
     // One host synchronisation for the whole step; the offending parameter is looked up only on failure.
-    private bool GradientsAccepted(List<(TOptions options, Parameter parameter, Tensor grad)> pending)
+    private bool GradientsAccepted(List<UpdateUnit> pending)
     {
         if (NonFiniteGradients == NonFiniteGradientPolicy.Ignore || pending.Count == 0) {
             return true;
         }
-        var finite = pending.Select(p => isfinite(p.grad).all()).Aggregate((a, b) => a.logical_and_(b));
+        var finite = pending.Select(u => isfinite(u.Grad).all()).Aggregate((a, b) => a.logical_and_(b));
         if (finite.item<bool>()) {
             return true;
         }
         if (NonFiniteGradients == NonFiniteGradientPolicy.SkipStep) {
             return false;
         }
-        var bad = pending.First(p => !isfinite(p.grad).all().item<bool>());
-        throw new NonFiniteGradientException(Describe(bad.parameter));
+        var members = pending.SelectMany(u => u.Flat?.Members ?? new[] { u.State.Parameter });
+        var bad = members.First(p => p.grad is { } g && !isfinite(g).all().item<bool>());
+        throw new NonFiniteGradientException(Describe(bad));
     }
 
-    private void UpdateParameter(TOptions options, Parameter parameter, Tensor grad, StepScalars scalars)
+    private void Apply(UpdateUnit unit, StepScalars scalars)
     {
-        var state = (ParameterState)_state[parameter.Handle];
+        var (options, param, grad, state) = (unit.Options, unit.Param, unit.Grad, unit.State);
         var lr = options.LearningRate!.Value;
         var decay = options.weight_decay!.Value;
         var mode = decay == 0 ? WeightDecayMode.None : options.weight_decay_mode!.Value;
@@ -180,13 +255,13 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
             grad = grad.neg();
         }
         if (mode == WeightDecayMode.Coupled) {
-            grad = grad.add(parameter, alpha: scalars[decay]);
+            grad = grad.add(param, alpha: scalars[decay]);
         }
-        var working = WorkingCopy(parameter);
+        var working = WorkingCopy(param);
         if (grad.dtype != working.dtype) {
             grad = grad.to(working.dtype);
         }
-        var context = new UpdateContext<TOptions>(working, grad, state, options, scalars, StateDType(parameter.dtype));
+        var context = new UpdateContext<TOptions>(working, grad, state, options, scalars, StateDType(param.dtype));
         BeforeWeightDecay(context);
         var beforeUpdate = ApplyDecoupledDecay(working, mode, lr, decay, scalars);
         state.Step++;
@@ -194,17 +269,18 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         if (beforeUpdate is not null) {
             ApplyCautiousDecay(working, beforeUpdate, lr * decay, scalars);
         }
-        if (!ReferenceEquals(working, parameter)) {
-            parameter.copy_(working);
+        if (!ReferenceEquals(working, param)) {
+            param.copy_(working);
         }
+        unit.Flat?.Finish();
     }
 
     // 16-bit parameters with wider state are updated in a copy at the state's precision, then copied back.
-    private Tensor WorkingCopy(Parameter parameter)
+    private Tensor WorkingCopy(Tensor param)
     {
-        var stateType = StateDType(parameter.dtype);
-        var widen = parameter.dtype is ScalarType.BFloat16 or ScalarType.Float16 && stateType is ScalarType.Float32;
-        return widen ? parameter.to(stateType) : parameter;
+        var stateType = StateDType(param.dtype);
+        var widen = param.dtype is ScalarType.BFloat16 or ScalarType.Float16 && stateType is ScalarType.Float32;
+        return widen ? param.to(stateType) : param;
     }
 
     // Returns θ before the update when the mode is cautious (the decay then waits for the update's sign).
@@ -245,4 +321,7 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
             throw new ArgumentException("The group lists a parameter more than once.", "param_group");
         }
     }
+
+    // One update of a step: a single parameter, or a flat group's packed buffers (Flat set).
+    private readonly record struct UpdateUnit(TOptions Options, Tensor Param, Tensor Grad, ParameterState State, FlatGroup? Flat);
 }
