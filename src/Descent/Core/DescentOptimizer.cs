@@ -35,6 +35,15 @@ public abstract class DescentOptimizer : OptimizerHelper
     public bool FlatBuffers { get; set; } = true;
 
     /// <summary>
+    /// Whether rules that have a fused CPU kernel (Adam and AdamW, SGD) use it on float32 CPU tensors: one pass that
+    /// reads and writes each element of the parameter, gradient and state once, split across TorchSharp's intra-op
+    /// threads, instead of a sequence of tensor operations. Default true. Other devices, dtypes, cautious weight decay
+    /// and the remaining rules take the tensor path. The kernels perform the tensor path's operations in the same
+    /// order in float32; where libtorch fuses a multiply-add, results differ in the last bits.
+    /// </summary>
+    public bool FusedKernels { get; set; } = true;
+
+    /// <summary>
     /// The parameters that live in flat buffers (see <see cref="FlatBuffers"/>), in group order; empty before the first
     /// step and for rules that are not elementwise.
     /// </summary>

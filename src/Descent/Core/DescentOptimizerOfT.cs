@@ -4,6 +4,7 @@ using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using Descent.Flat;
+using Descent.Fused;
 using static TorchSharp.torch;
 
 namespace Descent.Core;
@@ -246,6 +247,44 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
 
     private void Apply(UpdateUnit unit, StepScalars scalars)
     {
+        if (!TryApplyFused(unit)) {
+            ApplyTensorOperations(unit, scalars);
+        }
+        unit.Flat?.Finish();
+    }
+
+    /// <summary>
+    /// A rule's fused CPU kernel, when it has one: it runs on <paramref name="update"/>'s tensors (float32, contiguous,
+    /// CPU) and returns true, or returns false before changing anything (for example when its state is not float32)
+    /// and the tensor path runs instead. The core has checked the gradients and will count the step.
+    /// </summary>
+    protected virtual bool TryFusedUpdate(FusedUpdate<TOptions> update) => false;
+
+    private bool TryApplyFused(UpdateUnit unit)
+    {
+        var options = unit.Options;
+        var decay = options.weight_decay!.Value;
+        var mode = decay == 0 ? WeightDecayMode.None : options.weight_decay_mode!.Value;
+        if (!FusedKernels || mode == WeightDecayMode.Cautious || !FusedUpdate<TOptions>.Supports(unit.Param, unit.Grad)) {
+            return false;
+        }
+        var lr = options.LearningRate!.Value;
+        var scale = mode switch {
+            WeightDecayMode.Decoupled => 1 - (lr * decay),
+            WeightDecayMode.DecoupledFixed => 1 - decay,
+            _ => 1.0,
+        };
+        var update = new FusedUpdate<TOptions>(unit.Param, unit.Grad, unit.State, options, unit.State.Step + 1,
+            options.maximize == true ? -1f : 1f, mode == WeightDecayMode.Coupled ? (float)decay : 0f, (float)scale);
+        if (!TryFusedUpdate(update)) {
+            return false;
+        }
+        unit.State.Step++;
+        return true;
+    }
+
+    private void ApplyTensorOperations(UpdateUnit unit, StepScalars scalars)
+    {
         var (options, param, grad, state) = (unit.Options, unit.Param, unit.Grad, unit.State);
         var lr = options.LearningRate!.Value;
         var decay = options.weight_decay!.Value;
@@ -272,7 +311,6 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         if (!ReferenceEquals(working, param)) {
             param.copy_(working);
         }
-        unit.Flat?.Finish();
     }
 
     // 16-bit parameters with wider state are updated in a copy at the state's precision, then copied back.

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Descent.Core;
+using Descent.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -68,6 +69,22 @@ public class Adam : DescentOptimizer<Adam.Options>, IBetas, IDiagonalPreconditio
         var o = context.Options;
         ApplyRule(context.Param, context.Grad, context.State, o.beta1!.Value, o.beta2!.Value, o.eps!.Value,
             o.amsgrad == true, context.LearningRate, context.Step, context.Scalars);
+    }
+
+    /// <inheritdoc />
+    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    {
+        var o = update.Options;
+        var amsgrad = o.amsgrad == true;
+        var (first, second) = (update.State["exp_avg"], update.State["exp_avg_sq"]);
+        var maxSecond = amsgrad ? update.State["max_exp_avg_sq"] : second;
+        if (!FusedUpdate<Options>.Supports(first, second, maxSecond)) {
+            return false;
+        }
+        var constants = new AdamKernel.Constants(o.beta1!.Value, o.beta2!.Value, o.eps!.Value, update.LearningRate, update.Step, amsgrad, update.Prologue);
+        AdamKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad), FusedUpdate<Options>.Pointer(first),
+            FusedUpdate<Options>.Pointer(second), FusedUpdate<Options>.Pointer(maxSecond), update.Param.numel(), constants);
+        return true;
     }
 
     /// <summary>Creates Adam's moments <c>exp_avg</c> and <c>exp_avg_sq</c> (zeros); shared with the optimizers that fall back to AdamW.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Descent.Core;
+using Descent.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -72,6 +73,21 @@ public sealed class SGD : DescentOptimizer<SGD.Options>, IMomentum
             direction = o.nesterov == true ? context.Grad.add(buffer, alpha: s[momentum]) : buffer;
         }
         context.Param.add_(direction, alpha: s[-context.LearningRate]);
+    }
+
+    /// <inheritdoc />
+    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    {
+        var o = update.Options;
+        var momentum = o.momentum!.Value;
+        var buffer = momentum == 0 ? update.Grad : update.State.Has("momentum_buffer") ? update.State["momentum_buffer"] : null;
+        if (buffer is null || !FusedUpdate<Options>.Supports(buffer)) {
+            return false; // a buffer switched on after construction is created by the tensor path
+        }
+        var constants = new SgdKernel.Constants(momentum, o.dampening!.Value, o.nesterov == true, update.Step == 1, update.LearningRate, update.Prologue);
+        SgdKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad), FusedUpdate<Options>.Pointer(buffer),
+            update.Param.numel(), constants);
+        return true;
     }
 
     // The buffer starts as a copy of the first gradient, without dampening, as in torch; also when momentum was
