@@ -40,6 +40,10 @@ internal sealed class FlatGroup : IDisposable
     private readonly Tensor[] _gradSlots;
     private readonly Dictionary<string, Tensor[]> _stateSlots = new(StringComparer.Ordinal);
 
+    // The tensor objects handed to each member's state (views of the flat state), to recognise them without a native
+    // call: a load copies into them in place, while a precision change or device move replaces them.
+    private readonly Dictionary<string, Tensor[]> _handedOut = new(StringComparer.Ordinal);
+
     private FlatGroup(Parameter[] members, ParameterState[] states)
     {
         _members = members;
@@ -195,37 +199,45 @@ internal sealed class FlatGroup : IDisposable
             slots.Dispose();
         }
         _stateSlots.Clear();
+        _handedOut.Clear();
         foreach (var name in State.TensorNames) {
             var slots = _members.Select((p, i) => Slot(State[name], i, p.shape)).ToArray();
             _stateSlots[name] = slots;
+            var handed = new Tensor[_states.Length];
             for (var i = 0; i < _states.Length; i++) {
                 // ParameterState.Set disposes the tensor it replaces; each member gets its own handle on the view.
-                _states[i].Set(name, slots[i].alias());
+                handed[i] = _states[i].Set(name, slots[i].alias());
             }
+            _handedOut[name] = handed;
         }
     }
 
     // Scalar state (NAdam's μ product) is per parameter; a flat step needs every member to hold the same values.
     private bool SameScalars()
     {
-        var names = _states[0].ScalarNames.ToList();
+        var first = _states[0];
+        if (!first.ScalarNames.Any()) {
+            return _states.All(state => !state.ScalarNames.Any());
+        }
+        var names = first.ScalarNames.ToList();
         return _states.All(state => state.ScalarNames.SequenceEqual(names)
-            && names.All(name => state.Scalar(name).Equals(_states[0].Scalar(name))));
+            && names.All(name => state.Scalar(name).Equals(first.Scalar(name))));
     }
 
-    // The members' state tensors are still the views handed out (not replaced by a load, a precision change or a move).
+    // The members' state tensors are still the views handed out (not replaced by a precision change or a move), and
+    // no member has gained or lost a state tensor.
     private bool StateIsPacked()
     {
         for (var i = 0; i < _states.Length; i++) {
-            var names = _states[i].TensorNames.ToList();
-            if (names.Count != _stateSlots.Count) {
-                return false;
-            }
-            foreach (var name in names) {
-                if (!_stateSlots.TryGetValue(name, out var slots) || TensorAddress.Of(_states[i][name]) != TensorAddress.Of(slots[i])
-                    || _states[i][name].dtype != slots[i].dtype) {
+            var count = 0;
+            foreach (var name in _states[i].TensorNames) {
+                if (!_handedOut.TryGetValue(name, out var handed) || !ReferenceEquals(_states[i][name], handed[i])) {
                     return false;
                 }
+                count++;
+            }
+            if (count != _handedOut.Count) {
+                return false;
             }
         }
         return true;
