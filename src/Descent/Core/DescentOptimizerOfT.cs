@@ -233,8 +233,7 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         if (NonFiniteGradients == NonFiniteGradientPolicy.Ignore || pending.Count == 0) {
             return true;
         }
-        var finite = pending.Select(u => isfinite(u.Grad).all()).Aggregate((a, b) => a.logical_and_(b));
-        if (finite.item<bool>()) {
+        if (AllFinite(pending)) {
             return true;
         }
         if (NonFiniteGradients == NonFiniteGradientPolicy.SkipStep) {
@@ -243,6 +242,24 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         var members = pending.SelectMany(u => u.Flat?.Members ?? new[] { u.State.Parameter });
         var bad = members.First(p => p.grad is { } g && !isfinite(g).all().item<bool>());
         throw new NonFiniteGradientException(Describe(bad));
+    }
+
+    // float32 CPU gradients are scanned in C# when the fused kernels are on (one read, no allocation); the rest are
+    // checked with tensor operations and one host synchronisation for all of them.
+    private bool AllFinite(List<UpdateUnit> pending)
+    {
+        var checkedByTensors = new List<Tensor>();
+        foreach (var unit in pending) {
+            if (FusedKernels && FusedUpdate<TOptions>.Supports(unit.Grad)) {
+                if (!FiniteCheck.All(unit.Grad)) {
+                    return false;
+                }
+            } else {
+                checkedByTensors.Add(unit.Grad);
+            }
+        }
+        return checkedByTensors.Count == 0
+            || checkedByTensors.Select(g => isfinite(g).all()).Aggregate((a, b) => a.logical_and_(b)).item<bool>();
     }
 
     private void Apply(UpdateUnit unit, StepScalars scalars)

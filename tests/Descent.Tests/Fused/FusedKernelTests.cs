@@ -79,6 +79,30 @@ public class FusedKernelTests
         Assert.InRange(RelativeError(new[] { one }, new[] { Run(1, fused: false) }), 0, Tolerance);
     }
 
+    // The fused non-finite scan (float32 CPU gradients) must see a NaN or ±∞ anywhere: first, inside the vector part,
+    // in the scalar tail; and must accept huge finite values.
+    [Theory]
+    [InlineData(0, float.NaN)]
+    [InlineData(500_000, float.PositiveInfinity)]
+    [InlineData(1_000_002, float.NegativeInfinity)]
+    [InlineData(123_457, float.MaxValue)]
+    public void NonFiniteGradientsAreFoundAnywhere(int index, float value)
+    {
+        TorchSetup.Deterministic();
+        var p = new Parameter(zeros(1_000_003));
+        using var optimizer = new Adam(new[] { p });
+        p.grad = ones(1_000_003);
+        p.grad[index] = value;
+        if (float.IsFinite(value)) {
+            optimizer.step();
+            Assert.Equal(1, optimizer.StateOf(p).Step);
+        } else {
+            Assert.Throws<NonFiniteGradientException>(() => optimizer.step());
+            Assert.Equal(0, optimizer.StateOf(p).Step);
+            Assert.Equal(0, p.abs().sum().ToDouble());
+        }
+    }
+
     // Kernels need float32 state: with bf16 state the step takes the tensor path, which stays exact.
     [Fact]
     public void StateThatIsNotFloat32TakesTheTensorPath()
