@@ -24,7 +24,8 @@ namespace Descent.Flat;
 /// into its slot and the slot is made the gradient again;</item>
 /// <item>a parameter whose storage moved (<c>set_</c>, <c>.data</c> replacement) is copied back into its slot and
 /// re-pointed;</item>
-/// <item>state replaced by a checkpoint load, a precision change or a device move is re-packed.</item>
+/// <item>state replaced by a checkpoint load, a precision change or a device move is re-packed;</item>
+/// <item>a parameter moved to another dtype or device makes the group go parameter by parameter for good.</item>
 /// </list>
 /// <para>
 /// A step takes the flat path only when every member has a gradient and all members have taken the same number of
@@ -39,6 +40,7 @@ internal sealed class FlatGroup : IDisposable
     private readonly Tensor[] _paramSlots;
     private readonly Tensor[] _gradSlots;
     private readonly Dictionary<string, Tensor[]> _stateSlots = new(StringComparer.Ordinal);
+    private bool _abandoned;
 
     // The tensor objects handed to each member's state (views of the flat state), to recognise them without a native
     // call: a load copies into them in place, while a precision change or device move replaces them.
@@ -101,6 +103,9 @@ internal sealed class FlatGroup : IDisposable
     /// </summary>
     public bool TryPrepare()
     {
+        if (_abandoned) {
+            return false;
+        }
         var step = _states[0].Step;
         for (var i = 0; i < _members.Length; i++) {
             if (_states[i].Step != step) {
@@ -114,6 +119,12 @@ internal sealed class FlatGroup : IDisposable
                 PackGradient(i, grad);
             }
             if (TensorAddress.Of(_members[i]) != TensorAddress.Of(_paramSlots[i])) {
+                if (_members[i].dtype != Param.dtype || !SameDevice(_members[i], Param)) {
+                    // Moved to another dtype or device (module.to after the optimizer was built): the buffer no longer
+                    // fits, so the group goes parameter by parameter from now on.
+                    _abandoned = true;
+                    return false;
+                }
                 PackParameter(i);
             }
         }
