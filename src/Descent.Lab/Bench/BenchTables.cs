@@ -1,0 +1,89 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Spectre.Console;
+
+namespace Descent.Lab.Bench;
+
+/// <summary>Prints a <see cref="BenchReport"/> as one table per suite, with a line on how it was measured.</summary>
+public static class BenchTables
+{
+    /// <summary>Writes the tables.</summary>
+    public static void Write(IAnsiConsole console, BenchReport report)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(report);
+        var m = report.Machine;
+        var t = report.Settings.Timing;
+        console.MarkupLine(Markup.Escape(Invariant(
+            $"{m.Processor}, {m.LogicalCores} logical cores, {m.Threads} libtorch thread(s); medians of ≤ {t.Repeats} timed calls (≥ {t.MinRepeats}, {t.BudgetSeconds:G3} s budget) after {t.Warmup} warm-up{(report.Settings.Quick ? "; QUICK sizes, not for numbers" : "")}.")));
+        if (report.Optimizers is { } optimizers) {
+            WriteOptimizers(console, report, optimizers);
+        }
+        if (report.Orthogonalization is { } orthogonalization) {
+            var table = new Table().Title("Newton–Schulz (Muon: quintic ×5) vs its matrix products").Border(TableBorder.Simple)
+                .AddColumns("Shape", "Batch", "DType", "Products", "NS ms", "Products ms", "NS/products");
+            foreach (var r in orthogonalization) {
+                table.AddRow(Invariant($"{r.Rows}×{r.Columns}"), Int(r.Batch), r.DType, Int(r.Products), Ms(r.NewtonSchulz.Median),
+                    Ms(r.MatrixProducts.Median), Ratio(r.Ratio));
+            }
+            console.Write(table);
+        }
+        if (report.Curvature is { } curvature) {
+            var table = new Table().Title("HVP over gradient, digits MLP").Border(TableBorder.Simple)
+                .AddColumns("Hidden", "d", "Examples").AddColumn(new TableColumn("Method").NoWrap())
+                .AddColumns("Gradient ms", "HVP ms", "HVP/gradient");
+            foreach (var r in curvature) {
+                table.AddRow(Int(r.Hidden), Int(r.Dimension), Int(r.Examples), r.Method, Ms(r.Gradient.Median), Ms(r.Hvp.Median), Ratio(r.Ratio));
+            }
+            console.Write(table);
+        }
+        console.MarkupLine(Markup.Escape(Invariant($"Wall time {report.WallSeconds:F1} s.")));
+    }
+
+    private static void WriteOptimizers(IAnsiConsole console, BenchReport report, OptimizerSuiteResult result)
+    {
+        console.MarkupLine(Markup.Escape(Invariant(
+            $"Copy bandwidth {result.Bandwidth.BytesPerSecond / 1e9:F2} GB/s (read + write of {result.Bandwidth.BytesPerCopy / 2 / 1e6:F0} MB); floor = bytes per parameter (byte model) × parameters / bandwidth.")));
+        var pyTorch = report.PyTorch;
+        // One table per model keeps each within 80 columns (a redirected console's width).
+        foreach (var model in result.Rows.GroupBy(r => (r.Parameters, r.Tensors))) {
+            var table = new Table().Border(TableBorder.Simple)
+                .Title(Invariant($"Optimizer step, {Count(model.Key.Parameters)} float32 parameters in {model.Key.Tensors} tensors"))
+                .AddColumn(new TableColumn("Optimizer").NoWrap())
+                .AddColumns("Step ms", "IQR%", "/TS", "Floor ms", "/floor", "B/param");
+            if (pyTorch is not null) {
+                table.AddColumns("PyTorch ms", "/PyTorch");
+            }
+            foreach (var r in model) {
+                var cells = new[] {
+                    r.Name, Ms(r.Step.Median), (100 * r.Step.RelativeSpread).ToString("F0", CultureInfo.InvariantCulture),
+                    Ratio(report.TorchSharpRatio(r)), Ms(r.FloorSeconds), Ratio(r.FloorRatio),
+                    r.StateBytesPerParameter.ToString("G4", CultureInfo.InvariantCulture),
+                };
+                if (pyTorch is not null) {
+                    cells = cells.Append(report.PyTorchSeconds(r) is { } s ? Ms(s) : "").Append(Ratio(report.PyTorchRatio(r))).ToArray();
+                }
+                table.AddRow(cells.Select(Markup.Escape).ToArray());
+            }
+            console.Write(table);
+        }
+        console.MarkupLine(Markup.Escape((pyTorch is null ? "" : $"PyTorch {pyTorch.TorchVersion}, {pyTorch.Threads} thread(s), from {pyTorch.Path}. ")
+            + "IQR%: interquartile range over the median. /TS: over TorchSharp's built-in; /PyTorch: over PyTorch (both below 1 when Descent is faster); /floor: over the bandwidth floor (≥ 1 for any implementation). B/param: optimizer state bytes per parameter."));
+    }
+
+    private static string Ms(double seconds) => (seconds * 1e3).ToString(seconds < 1e-3 ? "F4" : "F3", CultureInfo.InvariantCulture);
+
+    private static string Ratio(double? ratio) => ratio is { } r && double.IsFinite(r) ? r.ToString("F2", CultureInfo.InvariantCulture) : "";
+
+    // 1e6 rather than 1000000 or 1E+06: the sizes are powers of ten, and the column stays narrow.
+    private static string Count(long value)
+    {
+        var exponent = (int)Math.Round(Math.Log10(value));
+        return value > 0 && Math.Pow(10, exponent) == value ? Invariant($"1e{exponent}") : Int(value);
+    }
+
+    private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
