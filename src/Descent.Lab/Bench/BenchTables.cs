@@ -30,11 +30,12 @@ public static class BenchTables
             console.Write(table);
         }
         if (report.Curvature is { } curvature) {
-            var table = new Table().Title("HVP over gradient, digits MLP").Border(TableBorder.Simple)
-                .AddColumns("Hidden", "d", "Examples").AddColumn(new TableColumn("Method").NoWrap())
+            var examples = string.Join(", ", curvature.Select(r => r.Examples).Distinct());
+            var table = new Table().Title(Invariant($"HVP over gradient, digits MLP on {examples} examples")).Border(TableBorder.Simple)
+                .AddColumns("Hidden", "d").AddColumn(new TableColumn("Method").NoWrap())
                 .AddColumns("Gradient ms", "HVP ms", "HVP/gradient");
             foreach (var r in curvature) {
-                table.AddRow(Int(r.Hidden), Int(r.Dimension), Int(r.Examples), r.Method, Ms(r.Gradient.Median), Ms(r.Hvp.Median), Ratio(r.Ratio));
+                table.AddRow(Int(r.Hidden), Int(r.Dimension), r.Method, Ms(r.Gradient.Median), Ms(r.Hvp.Median), Ratio(r.Ratio));
             }
             console.Write(table);
         }
