@@ -1,10 +1,16 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
 namespace Descent.Lab.Bench;
 
-/// <summary>A copy-bandwidth measurement.</summary>
-/// <param name="BytesPerCopy">Bytes one copy reads and writes (2 × the tensor's size).</param>
-/// <param name="Copy">The timing of one copy.</param>
-public sealed record BandwidthResult(long BytesPerCopy, Measurement Copy)
+/// <summary>The bandwidth probes of one run; the fastest sets the floors.</summary>
+/// <param name="Probes">Each probe's measurement.</param>
+public sealed record BandwidthResult(IReadOnlyList<BandwidthSample> Probes)
 {
-    /// <summary>Bytes per second at the median copy time.</summary>
-    public double BytesPerSecond => BytesPerCopy / Copy.Median;
+    /// <summary>The fastest probe.</summary>
+    public BandwidthSample Best => Probes.Count > 0 ? Probes.MaxBy(p => p.BytesPerSecond)! : throw new InvalidOperationException("No bandwidth probe ran.");
+
+    /// <summary>Bytes (read + written) per second of the fastest probe: the bandwidth behind every floor.</summary>
+    public double BytesPerSecond => Best.BytesPerSecond;
 }

@@ -109,9 +109,15 @@ public static class BenchJson
     {
         ["bandwidth"] = new JsonObject
         {
-            ["bytes_per_copy"] = result.Bandwidth.BytesPerCopy,
-            ["copy"] = Timing(result.Bandwidth.Copy),
             ["bytes_per_second"] = Real(result.Bandwidth.BytesPerSecond),
+            ["probe"] = result.Bandwidth.Best.Name,
+            ["probes"] = new JsonArray(result.Bandwidth.Probes.Select(p => (JsonNode)new JsonObject
+            {
+                ["name"] = p.Name,
+                ["bytes_per_call"] = p.BytesPerCall,
+                ["time"] = Timing(p.Time),
+                ["bytes_per_second"] = Real(p.BytesPerSecond),
+            }).ToArray()),
         },
         ["bytes_per_parameter"] = new JsonObject(result.Rows.Select(r => r.Family).Distinct()
             .Select(f => new System.Collections.Generic.KeyValuePair<string, JsonNode?>(f, OptimizerByteModel.BytesPerParameter(f)))),

@@ -45,7 +45,7 @@ public static class BenchTables
     private static void WriteOptimizers(IAnsiConsole console, BenchReport report, OptimizerSuiteResult result)
     {
         console.MarkupLine(Markup.Escape(Invariant(
-            $"Copy bandwidth {result.Bandwidth.BytesPerSecond / 1e9:F2} GB/s (read + write of {result.Bandwidth.BytesPerCopy / 2 / 1e6:F0} MB); floor = bytes per parameter (byte model) × parameters / bandwidth.")));
+            $"Bandwidth (read + write) {string.Join(", ", result.Bandwidth.Probes.Select(p => Invariant($"{p.Name} {p.BytesPerSecond / 1e9:F1} GB/s")))}; floor = bytes per parameter (byte model) × parameters / {result.Bandwidth.BytesPerSecond / 1e9:F1} GB/s.")));
         var pyTorch = report.PyTorch;
         // One table per model keeps each within 80 columns (a redirected console's width).
         foreach (var model in result.Rows.GroupBy(r => (r.Parameters, r.Tensors))) {
@@ -64,7 +64,7 @@ public static class BenchTables
             console.Write(table);
         }
         console.MarkupLine(Markup.Escape(
-            "IQR%: interquartile range over the median. /TS: the step over TorchSharp's built-in's (below 1 when Descent is faster); /floor: over the bandwidth floor (≥ 1 for any implementation). B/param: optimizer state bytes per parameter."));
+            "IQR%: interquartile range over the median. /TS: the step over TorchSharp's built-in's (below 1 when Descent is faster); /floor: over the bandwidth floor (below 1 only when the data fit in the caches, as they may at 1e6). B/param: optimizer state bytes per parameter."));
         if (pyTorch is not null) {
             WritePyTorch(console, report, result, pyTorch);
         }
@@ -89,12 +89,7 @@ public static class BenchTables
 
     private static string Ratio(double? ratio) => ratio is { } r && double.IsFinite(r) ? r.ToString("F2", CultureInfo.InvariantCulture) : "";
 
-    // 1e6 rather than 1000000 or 1E+06: the sizes are powers of ten, and the column stays narrow.
-    private static string Count(long value)
-    {
-        var exponent = (int)Math.Round(Math.Log10(value));
-        return value > 0 && Math.Pow(10, exponent) == value ? Invariant($"1e{exponent}") : Int(value);
-    }
+    private static string Count(long value) => BenchFormat.Count(value);
 
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 

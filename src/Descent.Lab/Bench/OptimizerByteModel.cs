@@ -5,12 +5,12 @@ namespace Descent.Lab.Bench;
 
 /// <summary>
 /// The memory-bandwidth floor of an optimizer step: the bytes the step must read and write per parameter. No
-/// implementation can move fewer, so (bytes per parameter × parameters) / copy bandwidth is the fastest a step can
-/// run; Descent/floor says how far an implementation is from it.
+/// implementation can move fewer, so (bytes per parameter × parameters) / bandwidth (<see cref="BandwidthProbe"/>) is
+/// the fastest a step can run once its data exceed the caches; Descent/floor says how far an implementation is from it.
 /// </summary>
 /// <remarks>
 /// The model counts each float32 tensor the update rule needs once read and, if it changes, once written (4 bytes
-/// each), with the benchmark's settings (no weight decay, no Nesterov, no AMSGrad, RMSprop without momentum or
+/// each), with the benchmark's settings (no coupled weight decay, no Nesterov, no AMSGrad, RMSprop without momentum or
 /// centering). Temporaries an implementation creates are not counted: avoiding them is what the floor measures.
 /// </remarks>
 public static class OptimizerByteModel
@@ -46,10 +46,10 @@ public static class OptimizerByteModel
         s_tensors.TryGetValue(family, out var t) ? (t.Read + t.Written) * Float32
             : throw new ArgumentException($"No byte model for optimizer family '{family}'.", nameof(family));
 
-    /// <summary>The floor in seconds: the step's bytes over the copy bandwidth.</summary>
+    /// <summary>The floor in seconds: the step's bytes over the bandwidth.</summary>
     /// <param name="family">The optimizer family.</param>
     /// <param name="parameters">Parameters updated per step.</param>
-    /// <param name="bytesPerSecond">The measured copy bandwidth (read + write).</param>
+    /// <param name="bytesPerSecond">The measured bandwidth (read + write).</param>
     public static double FloorSeconds(string family, long parameters, double bytesPerSecond) =>
         (double)BytesPerParameter(family) * parameters / bytesPerSecond;
 }

@@ -18,7 +18,7 @@ public static class OptimizerSuite
     {
         ArgumentNullException.ThrowIfNull(settings);
         var bandwidth = BandwidthProbe.Measure(settings.BandwidthElements, settings.Timing);
-        progress?.Invoke(FormattableString.Invariant($"copy bandwidth {bandwidth.BytesPerSecond / 1e9:F2} GB/s"));
+        progress?.Invoke(FormattableString.Invariant($"bandwidth {bandwidth.BytesPerSecond / 1e9:F2} GB/s ({bandwidth.Best.Name})"));
         var rows = new List<OptimizerResult>();
         foreach (var total in settings.ParameterTotals) {
             foreach (var tensors in settings.TensorCounts) {
@@ -27,7 +27,7 @@ public static class OptimizerSuite
                     var row = Measure(variant, model, tensors, settings.Timing, bandwidth.BytesPerSecond);
                     rows.Add(row);
                     progress?.Invoke(FormattableString.Invariant(
-                        $"{row.Name}, {tensors} tensors, {total:G3} parameters: {row.Step.Median * 1e3:F3} ms ({row.Step.Repeats} steps)"));
+                        $"{row.Name}, {tensors} tensors, {BenchFormat.Count(total)} parameters: {row.Step.Median * 1e3:F3} ms ({row.Step.Repeats} steps)"));
                 }
             }
         }

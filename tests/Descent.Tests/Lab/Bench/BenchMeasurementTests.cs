@@ -106,4 +106,13 @@ public class BenchMeasurementTests
             ((IDisposable)optimizer).Dispose();
         }
     }
+
+    [Theory]
+    [InlineData(1_000_000L, "1e6")]
+    [InlineData(10_000_000L, "1e7")]
+    [InlineData(1000L, "1e3")]
+    [InlineData(100L, "100")]
+    [InlineData(1200L, "1200")]
+    [InlineData(0L, "0")]
+    public void CountsArePowersOfTenOrInFull(long value, string text) => Assert.Equal(text, BenchFormat.Count(value));
 }
