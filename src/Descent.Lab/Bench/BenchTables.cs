@@ -21,10 +21,11 @@ public static class BenchTables
             WriteOptimizers(console, report, optimizers);
         }
         if (report.Orthogonalization is { } orthogonalization) {
-            var table = new Table().Title("Newton–Schulz (Muon: quintic ×5) vs its matrix products").Border(TableBorder.Simple)
-                .AddColumns("Shape", "Batch", "DType", "Products", "NS ms", "Products ms", "NS/products");
+            var dtypes = string.Join(", ", orthogonalization.Select(r => r.DType).Distinct());
+            var table = new Table().Title(Invariant($"Newton–Schulz (Muon: quintic ×5, {dtypes}) vs its matrix products")).Border(TableBorder.Simple)
+                .AddColumns("Shape", "Batch", "Products", "NS ms", "Products ms", "NS/products");
             foreach (var r in orthogonalization) {
-                table.AddRow(Invariant($"{r.Rows}×{r.Columns}"), Int(r.Batch), r.DType, Int(r.Products), Ms(r.NewtonSchulz.Median),
+                table.AddRow(Invariant($"{r.Rows}×{r.Columns}"), Int(r.Batch), Int(r.Products), Ms(r.NewtonSchulz.Median),
                     Ms(r.MatrixProducts.Median), Ratio(r.Ratio));
             }
             console.Write(table);

@@ -35,16 +35,16 @@ public static class BenchCommand
         var full = BenchSettings.FullTiming;
         var warmup = new Option<int>("--warmup")
         {
-            Description = Invariant($"Untimed calls before timing each case (default {full.Warmup}; --quick {BenchSettings.QuickTiming.Warmup})"),
+            Description = Invariant($"Untimed calls before timing each case (--quick: {BenchSettings.QuickTiming.Warmup})"),
             DefaultValueFactory = _ => full.Warmup,
         }.AtLeast(0);
         var repeats = new Option<int>("--repeats")
         {
-            Description = Invariant($"Most timed calls per case; timing stops after {full.BudgetSeconds:G3} s once {full.MinRepeats} are done (default {full.Repeats}; --quick {BenchSettings.QuickTiming.Repeats})"),
+            Description = Invariant($"Most timed calls per case; a case stops after {full.BudgetSeconds:G3} s once {full.MinRepeats} are timed (--quick: {BenchSettings.QuickTiming.Repeats})"),
             DefaultValueFactory = _ => full.Repeats,
         }.AtLeast(1);
         var command = new Command("bench", Invariant(
-            $"Time the optimizers (1e6 and 1e7 float32 parameters in 10, 100 and 1,000 tensors) against TorchSharp's built-ins and the memory-bandwidth floor, Newton–Schulz against its matrix products, and HVPs against gradients; print tables and write bench.json. Medians after warm-up; with the defaults the optimizers suite takes a few minutes on one thread."))
+            $"Time the optimizers (1e6 and 1e7 float32 parameters in 10, 100 and 1,000 tensors) against TorchSharp's built-ins and the memory-bandwidth floor, Newton–Schulz against its matrix products, and HVPs against gradients; print tables and write bench.json. Medians after warm-up; with the defaults the three suites take about 2.5 minutes on one thread (optimizers about 2), since each case stops timing after {full.BudgetSeconds:G3} s."))
         {
             suite, output, compare, quick, threads, warmup, repeats,
         };
