@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using Descent.Lab.Bench;
 using Descent.Lab.Runs;
 using Spectre.Console;
@@ -54,7 +55,7 @@ public static class BenchCommand
                 var pyTorch = comparePath is null ? null : PyTorchTimings.Load(comparePath);
                 var name = parseResult.GetValue(suite);
                 var suites = name is null ? BenchSettings.AllSuites : new[] { Enum.Parse<BenchSuite>(name, ignoreCase: true) };
-                if (pyTorch is not null && !System.Linq.Enumerable.Contains(suites, BenchSuite.Optimizers)) {
+                if (pyTorch is not null && !suites.Contains(BenchSuite.Optimizers)) {
                     throw new UsageException("--compare holds optimizer timings; it needs the optimizers suite.");
                 }
                 var isQuick = parseResult.GetValue(quick);
