@@ -65,6 +65,7 @@ public static class Program
             OptimizersCommand.Create(console, output),
             PlanCommand.Create(output),
             CurvatureCommand.Create(console),
+            BenchCommand.Create(console, error),
             ListCommand.Create(output),
             RunCommand.Create(console, error),
             ReportCommand.Create(console, error),

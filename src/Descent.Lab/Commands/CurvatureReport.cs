@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using Descent.Curvature;
+using Descent.Lab.Bench;
 using Descent.Lab.Data;
 using Descent.Lab.Models;
 using Descent.Lab.Training;
@@ -83,22 +83,11 @@ public sealed class CurvatureReport
         };
     }
 
-    // Medians of repeated gradient and HVP timings on the same objective, after one warm-up each.
+    // Medians of repeated gradient and HVP timings on the same objective, after one warm-up each (bench's timer).
     private static (double, double) Time(Objective objective, int repeats)
     {
-        using var v = randn(objective.Dimension, dtype: objective.DType, generator: new Generator(0));
-        double Median(Action action)
-        {
-            action();
-            var times = Enumerable.Range(0, repeats).Select(_ => {
-                var clock = Stopwatch.StartNew();
-                action();
-                return clock.Elapsed.TotalMilliseconds;
-            }).Order().ToList();
-            return times[times.Count / 2];
-        }
-        var gradient = Median(() => objective.Gradient().Dispose());
-        var hvp = Median(() => objective.HessianVectorProduct(v).Dispose());
-        return (gradient, hvp);
+        var timing = new BenchTiming(Warmup: 1, Repeats: repeats, MinRepeats: repeats, BudgetSeconds: double.PositiveInfinity);
+        var (gradient, hvps) = CurvatureSuite.Time(objective, timing, new[] { HvpMethod.DoubleBackward });
+        return (gradient.Median * 1e3, hvps[0].Hvp.Median * 1e3);
     }
 }
