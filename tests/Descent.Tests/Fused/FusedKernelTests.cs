@@ -38,6 +38,9 @@ public class FusedKernelTests
         new object[] { "SGD", "momentum=0.9" },
         new object[] { "SGD", "momentum=0.9,nesterov=true,weight_decay=0.01" },
         new object[] { "SGD", "momentum=0.8,dampening=0.3,maximize=true" },
+        new object[] { "Lion", "" },
+        new object[] { "Lion", "weight_decay=0.1,maximize=true" },
+        new object[] { "Lion", "beta1=0.5,beta2=0.9,weight_decay=0.01,weight_decay_mode=Coupled" },
     };
 
     [Theory]
@@ -57,6 +60,7 @@ public class FusedKernelTests
     [Theory]
     [InlineData("Adam", "amsgrad=true,weight_decay=0.01")]
     [InlineData("SGD", "momentum=0.9,nesterov=true")]
+    [InlineData("Lion", "weight_decay=0.01")]
     public void ThreadsAndOddSizesGiveTheSameBits(string name, string options)
     {
         double[] Run(int threads, bool fused)
