@@ -6,9 +6,9 @@ namespace Descent.Fused;
 
 /// <summary>
 /// Lion (Chen et al. 2023) in one pass over θ, g and m: θ ← θ − lr·sign(β1·m + (1 − β1)·g), m ← β2·m + (1 − β2)·g,
-/// the same operations in the same order as <see cref="Optimizers.Lion"/>'s tensor rule, in float32. libtorch computes
-/// <c>add_(x, alpha)</c> as one fused multiply-add, and so does this kernel: a sign decided by a last-bit difference
-/// would move θ by 2·lr, so the interpolation must round exactly as the tensor path does.
+/// the same operations in the same order as <see cref="Optimizers.Lion"/>'s tensor rule, rounded as libtorch rounds them
+/// (<see cref="TorchOps"/>): a sign decided by a last-bit difference would move θ by 2·lr, so the interpolation must
+/// round exactly as the tensor path does. No square root, so it matches the tensor path bit for bit.
 /// </summary>
 internal static unsafe class LionKernel
 {
@@ -47,17 +47,17 @@ internal static unsafe class LionKernel
             var theta = Unsafe.Read<Vector<float>>(p + i);
             var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
             var momentum = Unsafe.Read<Vector<float>>(m + i);
-            var direction = Sign.Of(Vector.FusedMultiplyAdd(grad, new Vector<float>(c.OneMinusBeta1), momentum * c.Beta1));
-            Unsafe.Write(p + i, Vector.FusedMultiplyAdd(direction, new Vector<float>(c.NegativeLr), theta));
-            Unsafe.Write(m + i, Vector.FusedMultiplyAdd(grad, new Vector<float>(c.OneMinusBeta2), momentum * c.Beta2));
+            var direction = Sign.Of(TorchOps.Add(momentum * c.Beta1, grad, c.OneMinusBeta1));
+            Unsafe.Write(p + i, TorchOps.Add(theta, direction, c.NegativeLr));
+            Unsafe.Write(m + i, TorchOps.Add(momentum * c.Beta2, grad, c.OneMinusBeta2));
         }
         for (; i < end; i++) {
             var theta = p[i];
             var grad = c.Prologue.Apply(g[i], ref theta);
             var momentum = m[i];
-            var direction = Sign.Of(MathF.FusedMultiplyAdd(grad, c.OneMinusBeta1, momentum * c.Beta1));
-            p[i] = MathF.FusedMultiplyAdd(direction, c.NegativeLr, theta);
-            m[i] = MathF.FusedMultiplyAdd(grad, c.OneMinusBeta2, momentum * c.Beta2);
+            var direction = Sign.Of(TorchOps.Add(momentum * c.Beta1, grad, c.OneMinusBeta1));
+            p[i] = TorchOps.Add(theta, direction, c.NegativeLr);
+            m[i] = TorchOps.Add(momentum * c.Beta2, grad, c.OneMinusBeta2);
         }
     }
 }
