@@ -41,6 +41,9 @@ public class FusedKernelTests
         new object[] { "Lion", "" },
         new object[] { "Lion", "weight_decay=0.1,maximize=true" },
         new object[] { "Lion", "beta1=0.5,beta2=0.9,weight_decay=0.01,weight_decay_mode=Coupled" },
+        new object[] { "Signum", "" },
+        new object[] { "Signum", "momentum=0" },
+        new object[] { "Signum", "momentum=0.5,weight_decay=0.1,weight_decay_mode=Decoupled,maximize=true" },
     };
 
     [Theory]
@@ -61,6 +64,7 @@ public class FusedKernelTests
     [InlineData("Adam", "amsgrad=true,weight_decay=0.01")]
     [InlineData("SGD", "momentum=0.9,nesterov=true")]
     [InlineData("Lion", "weight_decay=0.01")]
+    [InlineData("Signum", "weight_decay=0.01")]
     public void ThreadsAndOddSizesGiveTheSameBits(string name, string options)
     {
         double[] Run(int threads, bool fused)
