@@ -44,6 +44,11 @@ public class FusedKernelTests
         new object[] { "Signum", "" },
         new object[] { "Signum", "momentum=0" },
         new object[] { "Signum", "momentum=0.5,weight_decay=0.1,weight_decay_mode=Decoupled,maximize=true" },
+        new object[] { "RMSprop", "" },
+        new object[] { "RMSprop", "centered=true" },
+        new object[] { "RMSprop", "momentum=0.9" },
+        new object[] { "RMSprop", "centered=true,momentum=0.9,weight_decay=0.1,maximize=true" },
+        new object[] { "RMSprop", "alpha=0.9,weight_decay=0.1,weight_decay_mode=Decoupled" },
     };
 
     [Theory]
@@ -65,6 +70,7 @@ public class FusedKernelTests
     [InlineData("SGD", "momentum=0.9,nesterov=true")]
     [InlineData("Lion", "weight_decay=0.01")]
     [InlineData("Signum", "weight_decay=0.01")]
+    [InlineData("RMSprop", "centered=true,momentum=0.9,weight_decay=0.01")]
     public void ThreadsAndOddSizesGiveTheSameBits(string name, string options)
     {
         double[] Run(int threads, bool fused)
