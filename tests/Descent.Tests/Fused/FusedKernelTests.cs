@@ -49,6 +49,10 @@ public class FusedKernelTests
         new object[] { "RMSprop", "momentum=0.9" },
         new object[] { "RMSprop", "centered=true,momentum=0.9,weight_decay=0.1,maximize=true" },
         new object[] { "RMSprop", "alpha=0.9,weight_decay=0.1,weight_decay_mode=Decoupled" },
+        new object[] { "Adagrad", "" },
+        new object[] { "Adagrad", "lr_decay=0.05,initial_accumulator_value=0.1" },
+        new object[] { "Adagrad", "weight_decay=0.1,maximize=true" },
+        new object[] { "Adagrad", "weight_decay=0.1,weight_decay_mode=DecoupledFixed" },
     };
 
     [Theory]
@@ -71,6 +75,7 @@ public class FusedKernelTests
     [InlineData("Lion", "weight_decay=0.01")]
     [InlineData("Signum", "weight_decay=0.01")]
     [InlineData("RMSprop", "centered=true,momentum=0.9,weight_decay=0.01")]
+    [InlineData("Adagrad", "lr_decay=0.01,initial_accumulator_value=0.1")]
     public void ThreadsAndOddSizesGiveTheSameBits(string name, string options)
     {
         double[] Run(int threads, bool fused)
