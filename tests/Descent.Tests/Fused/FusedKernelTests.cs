@@ -53,6 +53,9 @@ public class FusedKernelTests
         new object[] { "Adagrad", "lr_decay=0.05,initial_accumulator_value=0.1" },
         new object[] { "Adagrad", "weight_decay=0.1,maximize=true" },
         new object[] { "Adagrad", "weight_decay=0.1,weight_decay_mode=DecoupledFixed" },
+        new object[] { "NAdam", "" },
+        new object[] { "NAdam", "momentum_decay=0.1,weight_decay=0.1,maximize=true" },
+        new object[] { "NAdam", "weight_decay=0.1,weight_decay_mode=Decoupled" },
     };
 
     [Theory]
@@ -76,6 +79,7 @@ public class FusedKernelTests
     [InlineData("Signum", "weight_decay=0.01")]
     [InlineData("RMSprop", "centered=true,momentum=0.9,weight_decay=0.01")]
     [InlineData("Adagrad", "lr_decay=0.01,initial_accumulator_value=0.1")]
+    [InlineData("NAdam", "weight_decay=0.01")]
     public void ThreadsAndOddSizesGiveTheSameBits(string name, string options)
     {
         double[] Run(int threads, bool fused)
