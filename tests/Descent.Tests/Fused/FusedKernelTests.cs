@@ -56,6 +56,9 @@ public class FusedKernelTests
         new object[] { "NAdam", "" },
         new object[] { "NAdam", "momentum_decay=0.1,weight_decay=0.1,maximize=true" },
         new object[] { "NAdam", "weight_decay=0.1,weight_decay_mode=Decoupled" },
+        new object[] { "RAdam", "" },
+        new object[] { "RAdam", "beta2=0.9,weight_decay=0.1" },
+        new object[] { "RAdam", "weight_decay=0.1,weight_decay_mode=Decoupled,maximize=true" },
     };
 
     [Theory]
@@ -80,6 +83,7 @@ public class FusedKernelTests
     [InlineData("RMSprop", "centered=true,momentum=0.9,weight_decay=0.01")]
     [InlineData("Adagrad", "lr_decay=0.01,initial_accumulator_value=0.1")]
     [InlineData("NAdam", "weight_decay=0.01")]
+    [InlineData("RAdam", "beta2=0.9,weight_decay=0.01")]
     public void ThreadsAndOddSizesGiveTheSameBits(string name, string options)
     {
         double[] Run(int threads, bool fused)
