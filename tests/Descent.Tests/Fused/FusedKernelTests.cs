@@ -59,6 +59,9 @@ public class FusedKernelTests
         new object[] { "RAdam", "" },
         new object[] { "RAdam", "beta2=0.9,weight_decay=0.1" },
         new object[] { "RAdam", "weight_decay=0.1,weight_decay_mode=Decoupled,maximize=true" },
+        new object[] { "Adamax", "" },
+        new object[] { "Adamax", "weight_decay=0.1,maximize=true" },
+        new object[] { "Adamax", "beta2=0.9,weight_decay=0.1,weight_decay_mode=DecoupledFixed" },
     };
 
     [Theory]
@@ -84,6 +87,7 @@ public class FusedKernelTests
     [InlineData("Adagrad", "lr_decay=0.01,initial_accumulator_value=0.1")]
     [InlineData("NAdam", "weight_decay=0.01")]
     [InlineData("RAdam", "beta2=0.9,weight_decay=0.01")]
+    [InlineData("Adamax", "weight_decay=0.01")]
     public void ThreadsAndOddSizesGiveTheSameBits(string name, string options)
     {
         double[] Run(int threads, bool fused)
