@@ -35,10 +35,10 @@ public abstract class DescentOptimizer : OptimizerHelper
     public bool FlatBuffers { get; set; } = true;
 
     /// <summary>
-    /// Whether rules that have a fused CPU kernel (Adam and AdamW, SGD, RMSprop, Adagrad, Adamax, NAdam, RAdam, Lion,
-    /// Signum) use it on float32 CPU tensors: one pass that reads and writes each element of the parameter, gradient
-    /// and state once, split across TorchSharp's intra-op threads, instead of a sequence of tensor operations. Default
-    /// true. Other devices, dtypes, cautious weight decay and the remaining rules take the tensor path. The
+    /// Whether rules that have a fused CPU kernel (Adam and AdamW, SGD, RMSprop, Adagrad, Adadelta, Adamax, NAdam,
+    /// RAdam, Lion, Signum) use it on float32 CPU tensors: one pass that reads and writes each element of the parameter,
+    /// gradient and state once, split across TorchSharp's intra-op threads, instead of a sequence of tensor operations.
+    /// Default true. Other devices, dtypes, cautious weight decay and the remaining rules take the tensor path. The
     /// kernels perform the tensor path's operations in the same order in float32; where libtorch fuses a multiply-add
     /// differently or rounds a square root differently, results differ in the last bits.
     /// </summary>

@@ -62,6 +62,9 @@ public class FusedKernelTests
         new object[] { "Adamax", "" },
         new object[] { "Adamax", "weight_decay=0.1,maximize=true" },
         new object[] { "Adamax", "beta2=0.9,weight_decay=0.1,weight_decay_mode=DecoupledFixed" },
+        new object[] { "Adadelta", "" },
+        new object[] { "Adadelta", "rho=0.5,weight_decay=0.1,maximize=true" },
+        new object[] { "Adadelta", "weight_decay=0.01,weight_decay_mode=Decoupled" },
     };
 
     [Theory]
@@ -88,6 +91,7 @@ public class FusedKernelTests
     [InlineData("NAdam", "weight_decay=0.01")]
     [InlineData("RAdam", "beta2=0.9,weight_decay=0.01")]
     [InlineData("Adamax", "weight_decay=0.01")]
+    [InlineData("Adadelta", "weight_decay=0.01")]
     public void ThreadsAndOddSizesGiveTheSameBits(string name, string options)
     {
         double[] Run(int threads, bool fused)
