@@ -39,8 +39,9 @@ public abstract class DescentOptimizer : OptimizerHelper
     /// RAdam, Lion, Signum) use it on float32 CPU tensors: one pass that reads and writes each element of the parameter,
     /// gradient and state once, split across TorchSharp's intra-op threads, instead of a sequence of tensor operations.
     /// Default true. Other devices, dtypes, cautious weight decay and the remaining rules take the tensor path. The
-    /// kernels perform the tensor path's operations in the same order in float32; where libtorch fuses a multiply-add
-    /// differently or rounds a square root differently, results differ in the last bits.
+    /// kernels perform the tensor path's operations in the same order in float32, rounded as libtorch rounds them, except
+    /// the square root (libtorch's is not correctly rounded): rules that take one differ from the tensor path in the
+    /// last bits.
     /// </summary>
     public bool FusedKernels { get; set; } = true;
 
