@@ -35,11 +35,13 @@ public abstract class DescentOptimizer : OptimizerHelper
     public bool FlatBuffers { get; set; } = true;
 
     /// <summary>
-    /// Whether rules that have a fused CPU kernel (Adam and AdamW, SGD) use it on float32 CPU tensors: one pass that
-    /// reads and writes each element of the parameter, gradient and state once, split across TorchSharp's intra-op
-    /// threads, instead of a sequence of tensor operations. Default true. Other devices, dtypes, cautious weight decay
-    /// and the remaining rules take the tensor path. The kernels perform the tensor path's operations in the same
-    /// order in float32; where libtorch fuses a multiply-add, results differ in the last bits.
+    /// Whether rules that have a fused CPU kernel (Adam and AdamW, SGD, RMSprop, Adagrad, Adadelta, Adamax, NAdam,
+    /// RAdam, Lion, Signum) use it on float32 CPU tensors: one pass that reads and writes each element of the parameter,
+    /// gradient and state once, split across TorchSharp's intra-op threads, instead of a sequence of tensor operations.
+    /// Default true. Other devices, dtypes, cautious weight decay and the remaining rules take the tensor path. The
+    /// kernels perform the tensor path's operations in the same order in float32, rounded as libtorch rounds them, except
+    /// the square root (libtorch's is not correctly rounded): rules that take one differ from the tensor path in the
+    /// last bits.
     /// </summary>
     public bool FusedKernels { get; set; } = true;
 

@@ -7,8 +7,8 @@ namespace Descent.Fused;
 /// <summary>
 /// Adam (Kingma &amp; Ba 2015; AMSGrad: Reddi et al. 2018) in one pass: each element of θ, g, m, v (and v̂max) is read
 /// once and written once, against about ten passes for the tensor path. Same operations in the same order as
-/// <see cref="Optimizers.Adam"/>'s tensor rule, in float32; libtorch may contract a multiply-add into an FMA where this
-/// kernel rounds twice, so results agree to float32 rounding, not always bit for bit.
+/// <see cref="Optimizers.Adam"/>'s tensor rule, rounded as libtorch rounds them (<see cref="TorchOps"/>); libtorch's
+/// square root is not correctly rounded, so results agree to float32 rounding, not always bit for bit.
 /// </summary>
 internal static unsafe class AdamKernel
 {
@@ -52,8 +52,8 @@ internal static unsafe class AdamKernel
         for (; i + width <= end; i += width) {
             var theta = Unsafe.Read<Vector<float>>(p + i);
             var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var first = Unsafe.Read<Vector<float>>(m + i) * c.Beta1 + grad * c.OneMinusBeta1;
-            var second = Unsafe.Read<Vector<float>>(v + i) * c.Beta2 + grad * grad * c.OneMinusBeta2;
+            var first = TorchOps.Add(Unsafe.Read<Vector<float>>(m + i) * c.Beta1, grad, c.OneMinusBeta1);
+            var second = TorchOps.AddCMul(Unsafe.Read<Vector<float>>(v + i) * c.Beta2, grad, grad, c.OneMinusBeta2);
             Unsafe.Write(m + i, first);
             Unsafe.Write(v + i, second);
             if (c.AmsGrad) {
@@ -61,13 +61,13 @@ internal static unsafe class AdamKernel
                 Unsafe.Write(vmax + i, second);
             }
             var denom = Vector.SquareRoot(second) / new Vector<float>(c.BiasCorrection2Sqrt) + new Vector<float>(c.Eps);
-            Unsafe.Write(p + i, theta + first / denom * c.NegativeStepSize);
+            Unsafe.Write(p + i, TorchOps.AddCDiv(theta, first, denom, c.NegativeStepSize));
         }
         for (; i < end; i++) {
             var theta = p[i];
             var grad = c.Prologue.Apply(g[i], ref theta);
-            var first = m[i] * c.Beta1 + grad * c.OneMinusBeta1;
-            var second = v[i] * c.Beta2 + grad * grad * c.OneMinusBeta2;
+            var first = TorchOps.Add(m[i] * c.Beta1, grad, c.OneMinusBeta1);
+            var second = TorchOps.AddCMul(v[i] * c.Beta2, grad, grad, c.OneMinusBeta2);
             m[i] = first;
             v[i] = second;
             if (c.AmsGrad) {
@@ -75,7 +75,7 @@ internal static unsafe class AdamKernel
                 vmax[i] = second;
             }
             var denom = MathF.Sqrt(second) / c.BiasCorrection2Sqrt + c.Eps;
-            p[i] = theta + first / denom * c.NegativeStepSize;
+            p[i] = TorchOps.AddCDiv(theta, first, denom, c.NegativeStepSize);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -5,8 +6,8 @@ namespace Descent.Fused;
 
 /// <summary>
 /// What every kernel does first to an element, in the core's order: the gradient's sign (<c>maximize</c>) and coupled
-/// weight decay, g = sign·grad + λ·θ (θ before decay), then decoupled decay, θ ← scale·θ. Written once for the vector
-/// and the scalar tail so the two agree bit for bit.
+/// weight decay, g = sign·grad + λ·θ (θ before decay; one fused multiply-add, as libtorch's <c>grad.add(θ, alpha: λ)</c>),
+/// then decoupled decay, θ ← scale·θ. Written once for the vector and the scalar tail so the two agree bit for bit.
 /// </summary>
 internal readonly struct Prologue
 {
@@ -24,7 +25,7 @@ internal readonly struct Prologue
     {
         var g = _sign == 1 ? grad : grad * _sign;
         if (_coupled != 0) {
-            g += param * _coupled;
+            g = Vector.FusedMultiplyAdd(param, new Vector<float>(_coupled), g);
         }
         if (_scale != 1) {
             param *= _scale;
@@ -37,7 +38,7 @@ internal readonly struct Prologue
     {
         var g = _sign == 1 ? grad : grad * _sign;
         if (_coupled != 0) {
-            g += param * _coupled;
+            g = MathF.FusedMultiplyAdd(param, _coupled, g);
         }
         if (_scale != 1) {
             param *= _scale;

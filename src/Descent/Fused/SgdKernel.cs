@@ -6,7 +6,8 @@ namespace Descent.Fused;
 
 /// <summary>
 /// SGD with momentum, dampening and Nesterov (Sutskever et al. 2013, as torch.optim.SGD) in one pass over θ, g and the
-/// momentum buffer; the same operations in the same order as <see cref="Optimizers.SGD"/>'s tensor rule, in float32.
+/// momentum buffer; the same operations in the same order as <see cref="Optimizers.SGD"/>'s tensor rule, rounded as
+/// libtorch rounds them (<see cref="TorchOps"/>), so it matches the tensor path bit for bit.
 /// </summary>
 internal static unsafe class SgdKernel
 {
@@ -48,22 +49,22 @@ internal static unsafe class SgdKernel
             var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
             var direction = grad;
             if (c.Momentum != 0) {
-                var buffer = c.FreshBuffer ? grad : Unsafe.Read<Vector<float>>(b + i) * c.Momentum + grad * c.OneMinusDampening;
+                var buffer = c.FreshBuffer ? grad : TorchOps.Add(Unsafe.Read<Vector<float>>(b + i) * c.Momentum, grad, c.OneMinusDampening);
                 Unsafe.Write(b + i, buffer);
-                direction = c.Nesterov ? grad + buffer * c.Momentum : buffer;
+                direction = c.Nesterov ? TorchOps.Add(grad, buffer, c.Momentum) : buffer;
             }
-            Unsafe.Write(p + i, theta + direction * c.NegativeLr);
+            Unsafe.Write(p + i, TorchOps.Add(theta, direction, c.NegativeLr));
         }
         for (; i < end; i++) {
             var theta = p[i];
             var grad = c.Prologue.Apply(g[i], ref theta);
             var direction = grad;
             if (c.Momentum != 0) {
-                var buffer = c.FreshBuffer ? grad : b[i] * c.Momentum + grad * c.OneMinusDampening;
+                var buffer = c.FreshBuffer ? grad : TorchOps.Add(b[i] * c.Momentum, grad, c.OneMinusDampening);
                 b[i] = buffer;
-                direction = c.Nesterov ? grad + buffer * c.Momentum : buffer;
+                direction = c.Nesterov ? TorchOps.Add(grad, buffer, c.Momentum) : buffer;
             }
-            p[i] = theta + direction * c.NegativeLr;
+            p[i] = TorchOps.Add(theta, direction, c.NegativeLr);
         }
     }
 }

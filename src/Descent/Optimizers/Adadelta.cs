@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Descent.Core;
+using Descent.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -68,6 +69,20 @@ public sealed class Adadelta : DescentOptimizer<Adadelta.Options>
         var delta = accDelta.add(eps).sqrt_().div_(std).mul_(context.Grad);
         accDelta.mul_(s[rho]).addcmul_(delta, delta, value: s[1 - rho]);
         context.Param.add_(delta, alpha: s[-context.LearningRate]);
+    }
+
+    /// <inheritdoc />
+    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    {
+        var (squareAverage, deltaAverage) = (update.State["square_avg"], update.State["acc_delta"]);
+        if (!FusedUpdate<Options>.Supports(squareAverage, deltaAverage)) {
+            return false;
+        }
+        var o = update.Options;
+        var constants = new AdadeltaKernel.Constants(o.rho!.Value, o.eps!.Value, update.LearningRate, update.Prologue);
+        AdadeltaKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
+            FusedUpdate<Options>.Pointer(squareAverage), FusedUpdate<Options>.Pointer(deltaAverage), update.Param.numel(), constants);
+        return true;
     }
 
     /// <summary>AdaDelta's hyperparameters (Zeiler 2012); null values inherit the optimizer's defaults.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Descent.Core;
+using Descent.Fused;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -67,6 +68,20 @@ public sealed class Adagrad : DescentOptimizer<Adagrad.Options>, IDiagonalPrecon
         sum.addcmul_(context.Grad, context.Grad, value: s[1.0]);
         var std = sum.sqrt().add_(s[o.eps!.Value]);
         context.Param.addcdiv_(context.Grad, std, value: s[-clr]);
+    }
+
+    /// <inheritdoc />
+    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    {
+        var sum = update.State["sum"];
+        if (!FusedUpdate<Options>.Supports(sum)) {
+            return false;
+        }
+        var o = update.Options;
+        var constants = new AdagradKernel.Constants(o.eps!.Value, update.LearningRate, o.lr_decay!.Value, update.Step, update.Prologue);
+        AdagradKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
+            FusedUpdate<Options>.Pointer(sum), update.Param.numel(), constants);
+        return true;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Descent.Core;
+using Descent.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -74,6 +75,20 @@ public sealed class Adamax : DescentOptimizer<Adamax.Options>, IBetas, IDiagonal
 
         var clr = context.LearningRate / (1 - Math.Pow(beta1, context.Step));
         context.Param.addcdiv_(expAvg, expInf, value: s[-clr]);
+    }
+
+    /// <inheritdoc />
+    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    {
+        var (first, infinity) = (update.State["exp_avg"], update.State["exp_inf"]);
+        if (!FusedUpdate<Options>.Supports(first, infinity)) {
+            return false;
+        }
+        var o = update.Options;
+        var constants = new AdamaxKernel.Constants(o.beta1!.Value, o.beta2!.Value, o.eps!.Value, update.LearningRate, update.Step, update.Prologue);
+        AdamaxKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
+            FusedUpdate<Options>.Pointer(first), FusedUpdate<Options>.Pointer(infinity), update.Param.numel(), constants);
+        return true;
     }
 
     /// <summary>

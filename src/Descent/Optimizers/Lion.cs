@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Descent.Core;
+using Descent.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -60,6 +61,20 @@ public sealed class Lion : DescentOptimizer<Lion.Options>, IBetas
     protected override void Update(UpdateContext<Options> context) =>
         ApplyRule(context.Param, context.Grad, context.State, context.Options.beta1!.Value, context.Options.beta2!.Value,
             context.LearningRate, context.Scalars);
+
+    /// <inheritdoc />
+    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    {
+        var momentum = update.State["exp_avg"];
+        if (!FusedUpdate<Options>.Supports(momentum)) {
+            return false;
+        }
+        var o = update.Options;
+        var constants = new LionKernel.Constants(o.beta1!.Value, o.beta2!.Value, update.LearningRate, update.Prologue);
+        LionKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
+            FusedUpdate<Options>.Pointer(momentum), update.Param.numel(), constants);
+        return true;
+    }
 
     /// <summary>
     /// Lion's rule on one tensor, written once (the matrix optimizers' Lion fallback runs it too):

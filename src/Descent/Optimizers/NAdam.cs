@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Descent.Core;
+using Descent.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -90,6 +91,31 @@ public sealed class NAdam : DescentOptimizer<NAdam.Options>, IBetas, IDiagonalPr
         var muProductNext = muProduct * muNext;
         context.Param.addcdiv_(context.Grad, denom, value: s[-lr * (1.0 - mu) / (1.0 - muProduct)]);
         context.Param.addcdiv_(expAvg, denom, value: s[-lr * muNext / (1.0 - muProductNext)]);
+    }
+
+    /// <inheritdoc />
+    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    {
+        var (first, second) = (update.State["exp_avg"], update.State["exp_avg_sq"]);
+        if (!FusedUpdate<Options>.Supports(first, second)) {
+            return false;
+        }
+        var o = update.Options;
+        var (beta1, beta2) = (o.beta1!.Value, o.beta2!.Value);
+        var psi = o.momentum_decay!.Value;
+        var lr = update.LearningRate;
+        var step = (double)update.Step;
+        // The schedule's scalars, Π included, exactly as the tensor rule computes and stores them.
+        var mu = beta1 * (1.0 - (0.5 * Math.Pow(0.96, step * psi)));
+        var muNext = beta1 * (1.0 - (0.5 * Math.Pow(0.96, (step + 1) * psi)));
+        var muProduct = update.State.Scalar("mu_product") * mu;
+        update.State.SetScalar("mu_product", muProduct);
+        var muProductNext = muProduct * muNext;
+        var constants = new NadamKernel.Constants(beta1, beta2, o.eps!.Value, 1 - Math.Pow(beta2, step),
+            -lr * (1.0 - mu) / (1.0 - muProduct), -lr * muNext / (1.0 - muProductNext), update.Prologue);
+        NadamKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
+            FusedUpdate<Options>.Pointer(first), FusedUpdate<Options>.Pointer(second), update.Param.numel(), constants);
+        return true;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Descent.Core;
+using Descent.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -90,6 +91,29 @@ public sealed class RAdam : DescentOptimizer<RAdam.Options>, IBetas, IDiagonalPr
         } else {
             context.Param.add_(biasCorrectedExpAvg.mul_(s[lr]), alpha: s[-1.0]);
         }
+    }
+
+    /// <inheritdoc />
+    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    {
+        var (first, second) = (update.State["exp_avg"], update.State["exp_avg_sq"]);
+        if (!FusedUpdate<Options>.Supports(first, second)) {
+            return false;
+        }
+        var o = update.Options;
+        var (beta1, beta2) = (o.beta1!.Value, o.beta2!.Value);
+        var step = (double)update.Step;
+        var biasCorrection1 = 1 - Math.Pow(beta1, step);
+        var biasCorrection2 = 1 - Math.Pow(beta2, step);
+        // The branch depends on the step only, so it is decided here, as the tensor rule decides it.
+        var rhoInf = (2 / (1 - beta2)) - 1;
+        var rhoT = rhoInf - (2 * step * Math.Pow(beta2, step) / biasCorrection2);
+        double? rect = rhoT > 5.0 ? Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : null;
+        var constants = new RadamKernel.Constants(beta1, beta2, o.eps!.Value, update.LearningRate, biasCorrection1,
+            biasCorrection2, rect, update.Prologue);
+        RadamKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
+            FusedUpdate<Options>.Pointer(first), FusedUpdate<Options>.Pointer(second), update.Param.numel(), constants);
+        return true;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Descent.Core;
+using Descent.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -96,6 +97,29 @@ public sealed class RMSprop : DescentOptimizer<RMSprop.Options>, IMomentum, IDia
         } else {
             context.Param.addcdiv_(context.Grad, avg, value: s[-context.LearningRate]);
         }
+    }
+
+    /// <inheritdoc />
+    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    {
+        var o = update.Options;
+        var (centered, momentum) = (o.centered == true, o.momentum!.Value);
+        var state = update.State;
+        // A gradient average or buffer switched on after construction is created by the tensor path.
+        if ((centered && !state.Has("grad_avg")) || (momentum > 0 && !state.Has("momentum_buffer"))) {
+            return false;
+        }
+        var squareAverage = state["square_avg"];
+        var gradAverage = centered ? state["grad_avg"] : squareAverage;
+        var buffer = momentum > 0 ? state["momentum_buffer"] : squareAverage;
+        if (!FusedUpdate<Options>.Supports(squareAverage, gradAverage, buffer)) {
+            return false;
+        }
+        var constants = new RmspropKernel.Constants(o.alpha!.Value, o.eps!.Value, momentum, centered, update.LearningRate, update.Prologue);
+        RmspropKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
+            FusedUpdate<Options>.Pointer(squareAverage), FusedUpdate<Options>.Pointer(gradAverage), FusedUpdate<Options>.Pointer(buffer),
+            update.Param.numel(), constants);
+        return true;
     }
 
     /// <summary>

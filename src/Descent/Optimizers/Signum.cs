@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Descent.Core;
+using Descent.Fused;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim;
@@ -75,6 +76,24 @@ public sealed class Signum : DescentOptimizer<Signum.Options>, IMomentum
             direction = buffer.sign();
         }
         context.Param.add_(direction, alpha: s[-context.LearningRate]);
+    }
+
+    /// <inheritdoc />
+    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    {
+        var momentum = update.Options.momentum!.Value;
+        var hasBuffer = update.State.Has("momentum_buffer");
+        if (momentum != 0 && !hasBuffer) {
+            return false; // a buffer switched on after construction is created by the tensor path
+        }
+        var buffer = hasBuffer ? update.State["momentum_buffer"] : update.Grad;
+        if (!FusedUpdate<Options>.Supports(buffer)) {
+            return false;
+        }
+        var constants = new SignumKernel.Constants(momentum, hasBuffer, update.LearningRate, update.Prologue);
+        SignumKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
+            FusedUpdate<Options>.Pointer(buffer), update.Param.numel(), constants);
+        return true;
     }
 
     /// <summary>Signum's hyperparameters (Bernstein et al. 2018); null values inherit the optimizer's defaults.</summary>

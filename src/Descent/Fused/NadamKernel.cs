@@ -1,0 +1,82 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Descent.Fused;
+
+/// <summary>
+/// NAdam (Dozat 2016, torch's momentum schedule) in one pass over θ, g, m and v: m ← β1·m + (1 − β1)·g,
+/// v ← β2·v + (1 − β2)·g², d = √(v/(1 − β2ᵗ)) + ε, θ ← θ + c_g·g/d, then θ ← θ + c_m·m/d; the same operations in the
+/// same order as <see cref="Optimizers.NAdam"/>'s tensor rule, rounded as libtorch rounds them (<see cref="TorchOps"/>).
+/// The schedule's scalars (μ_t, μ_{t+1} and the product Π) are the caller's, computed as the tensor rule does.
+/// </summary>
+internal static unsafe class NadamKernel
+{
+    /// <summary>The per-step constants, computed in double and rounded to float32 as libtorch rounds Scalars.</summary>
+    public readonly struct Constants
+    {
+        public Constants(double beta1, double beta2, double eps, double biasCorrection2, double gradCoefficient,
+            double momentumCoefficient, Prologue prologue)
+        {
+            Beta1 = (float)beta1;
+            OneMinusBeta1 = (float)(1 - beta1);
+            Beta2 = (float)beta2;
+            OneMinusBeta2 = (float)(1 - beta2);
+            Eps = (float)eps;
+            BiasCorrection2 = (float)biasCorrection2;
+            GradCoefficient = (float)gradCoefficient;
+            MomentumCoefficient = (float)momentumCoefficient;
+            Prologue = prologue;
+        }
+
+        public float Beta1 { get; }
+        public float OneMinusBeta1 { get; }
+        public float Beta2 { get; }
+        public float OneMinusBeta2 { get; }
+        public float Eps { get; }
+
+        /// <summary>1 − β2ᵗ.</summary>
+        public float BiasCorrection2 { get; }
+
+        /// <summary>−lr·(1 − μ_t)/(1 − Π_t).</summary>
+        public float GradCoefficient { get; }
+
+        /// <summary>−lr·μ_{t+1}/(1 − Π_t·μ_{t+1}).</summary>
+        public float MomentumCoefficient { get; }
+        public Prologue Prologue { get; }
+    }
+
+    /// <summary>Updates n elements.</summary>
+    public static void Run(float* param, float* grad, float* first, float* second, long n, Constants c)
+    {
+        var (p, g, m, v) = ((IntPtr)param, (IntPtr)grad, (IntPtr)first, (IntPtr)second);
+        Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)m, (float*)v, start, start + count, c));
+    }
+
+    private static void Range(float* p, float* g, float* m, float* v, long i, long end, Constants c)
+    {
+        var width = Vector<float>.Count;
+        for (; i + width <= end; i += width) {
+            var theta = Unsafe.Read<Vector<float>>(p + i);
+            var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
+            var first = TorchOps.Add(Unsafe.Read<Vector<float>>(m + i) * c.Beta1, grad, c.OneMinusBeta1);
+            var second = TorchOps.AddCMul(Unsafe.Read<Vector<float>>(v + i) * c.Beta2, grad, grad, c.OneMinusBeta2);
+            Unsafe.Write(m + i, first);
+            Unsafe.Write(v + i, second);
+            var denom = Vector.SquareRoot(second / new Vector<float>(c.BiasCorrection2)) + new Vector<float>(c.Eps);
+            theta = TorchOps.AddCDiv(theta, grad, denom, c.GradCoefficient);
+            Unsafe.Write(p + i, TorchOps.AddCDiv(theta, first, denom, c.MomentumCoefficient));
+        }
+        for (; i < end; i++) {
+            var theta = p[i];
+            var grad = c.Prologue.Apply(g[i], ref theta);
+            var first = TorchOps.Add(m[i] * c.Beta1, grad, c.OneMinusBeta1);
+            var second = TorchOps.AddCMul(v[i] * c.Beta2, grad, grad, c.OneMinusBeta2);
+            m[i] = first;
+            v[i] = second;
+            var denom = MathF.Sqrt(second / c.BiasCorrection2) + c.Eps;
+            theta = TorchOps.AddCDiv(theta, grad, denom, c.GradCoefficient);
+            p[i] = TorchOps.AddCDiv(theta, first, denom, c.MomentumCoefficient);
+        }
+    }
+}

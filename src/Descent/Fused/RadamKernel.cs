@@ -1,0 +1,93 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Descent.Fused;
+
+/// <summary>
+/// RAdam (Liu et al. 2020) in one pass over θ, g, m and v: the moments as Adam's, then either the rectified adaptive
+/// step θ ← θ − ((m/(1 − β1ᵗ))·lr·(√(1 − β2ᵗ)/(√v + ε)))·r_t or, while ρ_t ≤ 5, the un-adapted momentum step
+/// θ ← θ − (m/(1 − β1ᵗ))·lr. Which one depends only on the step, so the caller decides it and computes r_t; the
+/// element operations are <see cref="Optimizers.RAdam"/>'s tensor rule's, in its order, rounded as libtorch rounds
+/// them (<see cref="TorchOps"/>).
+/// </summary>
+internal static unsafe class RadamKernel
+{
+    /// <summary>The per-step constants, computed in double and rounded to float32 as libtorch rounds Scalars.</summary>
+    public readonly struct Constants
+    {
+        public Constants(double beta1, double beta2, double eps, double lr, double biasCorrection1, double biasCorrection2,
+            double? rectification, Prologue prologue)
+        {
+            Beta1 = (float)beta1;
+            OneMinusBeta1 = (float)(1 - beta1);
+            Beta2 = (float)beta2;
+            OneMinusBeta2 = (float)(1 - beta2);
+            Eps = (float)eps;
+            Lr = (float)lr;
+            BiasCorrection1 = (float)biasCorrection1;
+            BiasCorrection2Sqrt = (float)Math.Sqrt(biasCorrection2);
+            Rectified = rectification.HasValue;
+            Rectification = (float)rectification.GetValueOrDefault();
+            Prologue = prologue;
+        }
+
+        public float Beta1 { get; }
+        public float OneMinusBeta1 { get; }
+        public float Beta2 { get; }
+        public float OneMinusBeta2 { get; }
+        public float Eps { get; }
+        public float Lr { get; }
+
+        /// <summary>1 − β1ᵗ.</summary>
+        public float BiasCorrection1 { get; }
+
+        /// <summary>√(1 − β2ᵗ).</summary>
+        public float BiasCorrection2Sqrt { get; }
+
+        /// <summary>ρ_t &gt; 5: the step is adaptive and rectified by <see cref="Rectification"/>.</summary>
+        public bool Rectified { get; }
+        public float Rectification { get; }
+        public Prologue Prologue { get; }
+    }
+
+    /// <summary>Updates n elements.</summary>
+    public static void Run(float* param, float* grad, float* first, float* second, long n, Constants c)
+    {
+        var (p, g, m, v) = ((IntPtr)param, (IntPtr)grad, (IntPtr)first, (IntPtr)second);
+        Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)m, (float*)v, start, start + count, c));
+    }
+
+    private static void Range(float* p, float* g, float* m, float* v, long i, long end, Constants c)
+    {
+        var width = Vector<float>.Count;
+        for (; i + width <= end; i += width) {
+            var theta = Unsafe.Read<Vector<float>>(p + i);
+            var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
+            var first = TorchOps.Add(Unsafe.Read<Vector<float>>(m + i) * c.Beta1, grad, c.OneMinusBeta1);
+            var second = TorchOps.AddCMul(Unsafe.Read<Vector<float>>(v + i) * c.Beta2, grad, grad, c.OneMinusBeta2);
+            Unsafe.Write(m + i, first);
+            Unsafe.Write(v + i, second);
+            var step = first / new Vector<float>(c.BiasCorrection1) * c.Lr;
+            if (c.Rectified) {
+                var adaptiveLr = Vector<float>.One / (Vector.SquareRoot(second) + new Vector<float>(c.Eps)) * c.BiasCorrection2Sqrt;
+                step = step * adaptiveLr * c.Rectification;
+            }
+            Unsafe.Write(p + i, TorchOps.Add(theta, step, -1f));
+        }
+        for (; i < end; i++) {
+            var theta = p[i];
+            var grad = c.Prologue.Apply(g[i], ref theta);
+            var first = TorchOps.Add(m[i] * c.Beta1, grad, c.OneMinusBeta1);
+            var second = TorchOps.AddCMul(v[i] * c.Beta2, grad, grad, c.OneMinusBeta2);
+            m[i] = first;
+            v[i] = second;
+            var step = first / c.BiasCorrection1 * c.Lr;
+            if (c.Rectified) {
+                var adaptiveLr = 1f / (MathF.Sqrt(second) + c.Eps) * c.BiasCorrection2Sqrt;
+                step = step * adaptiveLr * c.Rectification;
+            }
+            p[i] = TorchOps.Add(theta, step, -1f);
+        }
+    }
+}
