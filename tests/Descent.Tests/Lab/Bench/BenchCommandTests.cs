@@ -32,11 +32,11 @@ public class BenchCommandTests
 
         var optimizers = json["optimizers"]!;
         var bandwidth = optimizers["bandwidth"]!;
-        Assert.Equal(new[] { "copy_", "add_" }, bandwidth["probes"]!.AsArray().Select(p => (string?)p!["name"]));
+        Assert.Equal(new[] { "copy_", "add_", "C# stream" }, bandwidth["probes"]!.AsArray().Select(p => (string?)p!["name"]));
         Assert.All(bandwidth["probes"]!.AsArray(), p => AssertTiming(p!["time"]!));
         // The floors use the fastest probe.
         Assert.Equal(bandwidth["probes"]!.AsArray().Max(p => (double)p!["bytes_per_second"]!), (double)bandwidth["bytes_per_second"]!);
-        Assert.Contains((string?)bandwidth["probe"], new[] { "copy_", "add_" });
+        Assert.Contains((string?)bandwidth["probe"], new[] { "copy_", "add_", "C# stream" });
         Assert.Equal(28, (int)optimizers["bytes_per_parameter"]!["Adam"]!);
         var rows = optimizers["rows"]!.AsArray().Select(r => r!.AsObject()).ToList();
         // The quick models: 1 and 10 tensors of 1e4 parameters, each with every default variant.
