@@ -113,6 +113,23 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
     /// <summary>The update rule: changes <c>context.Param</c> and <c>context.State</c> in place; never writes the gradient.</summary>
     protected abstract void Update(UpdateContext<TOptions> context);
 
+    /// <summary>
+    /// True when the rule wants every context of a step before the first <see cref="Update"/> (see
+    /// <see cref="PrepareUpdates"/>); false (the default) updates the parameters one after the other.
+    /// </summary>
+    protected virtual bool PreparesUpdates => false;
+
+    /// <summary>
+    /// Called once per step when <see cref="PreparesUpdates"/> is true, after the core has done everything before the
+    /// rule for every parameter with a gradient (maximize, weight decay, working precision, step count) and before
+    /// the first <see cref="Update"/>: a rule can do work across parameters here (the matrix optimizers orthogonalize
+    /// matrices of one shape together) and use it in <see cref="Update"/>, which then gets the same contexts in the
+    /// same order. Parameters do not interact, so each one's update is as if done on its own.
+    /// </summary>
+    protected virtual void PrepareUpdates(IReadOnlyList<UpdateContext<TOptions>> contexts)
+    {
+    }
+
     /// <summary>Performs one optimization step; see the class summary for its order.</summary>
     /// <param name="closure">Optional: re-evaluates the model and returns the loss (run with gradients enabled).</param>
     /// <returns>The closure's loss, or null.</returns>
@@ -131,8 +148,14 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
                 SkippedSteps++;
                 return loss!;
             }
-            foreach (var (options, parameter, grad) in pending) {
-                UpdateParameter(options, parameter, grad, scalars);
+            if (PreparesUpdates) {
+                var begun = pending.Select(p => BeginUpdate(p.options, p.parameter, p.grad, scalars)).ToList();
+                PrepareUpdates(begun.Select(b => b.Context).ToList());
+                begun.ForEach(FinishUpdate);
+            } else {
+                foreach (var (options, parameter, grad) in pending) {
+                    FinishUpdate(BeginUpdate(options, parameter, grad, scalars));
+                }
             }
         }
         return loss!;
@@ -169,7 +192,12 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         throw new NonFiniteGradientException(Describe(bad.parameter));
     }
 
-    private void UpdateParameter(TOptions options, Parameter parameter, Tensor grad, StepScalars scalars)
+    // One parameter's update in two halves, everything before the rule and the rule with what follows it, so that
+    // PrepareUpdates can run between the halves of all parameters.
+    private sealed record BegunUpdate(Parameter Parameter, Tensor Working, Tensor? BeforeUpdate, double CautiousRate,
+        UpdateContext<TOptions> Context);
+
+    private BegunUpdate BeginUpdate(TOptions options, Parameter parameter, Tensor grad, StepScalars scalars)
     {
         var state = (ParameterState)_state[parameter.Handle];
         var lr = options.LearningRate!.Value;
@@ -190,9 +218,15 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         BeforeWeightDecay(context);
         var beforeUpdate = ApplyDecoupledDecay(working, mode, lr, decay, scalars);
         state.Step++;
+        return new BegunUpdate(parameter, working, beforeUpdate, lr * decay, context);
+    }
+
+    private void FinishUpdate(BegunUpdate begun)
+    {
+        var (parameter, working, beforeUpdate, cautiousRate, context) = begun;
         Update(context);
         if (beforeUpdate is not null) {
-            ApplyCautiousDecay(working, beforeUpdate, lr * decay, scalars);
+            ApplyCautiousDecay(working, beforeUpdate, cautiousRate, context.Scalars);
         }
         if (!ReferenceEquals(working, parameter)) {
             parameter.copy_(working);
