@@ -112,7 +112,13 @@ public sealed class NewtonSchulz
                 return (x.div(SpectralNormEstimate(x).mul_(safety).add_(epsilon)), null);
             default:
                 var gram = x.matmul(x.transpose(-2, -1));
-                var rowScale = gram.abs().sum(-1).clamp_min(epsilon).rsqrt_();
+                var rowSums = gram.abs().sum(-1).clamp_min(epsilon);
+                // libtorch's vectorized bf16 rsqrt rounds differently from its scalar loop (which takes the tail of a
+                // row of elements), so a matrix's scale would depend on its place in a batch; float32's rsqrt is
+                // exact in both, and rounding its result to bf16 gives what the scalar bf16 loop gives.
+                var rowScale = rowSums.dtype == ScalarType.BFloat16
+                    ? rowSums.to(ScalarType.Float32).rsqrt_().to(ScalarType.BFloat16)
+                    : rowSums.rsqrt_();
                 var scaledGram = gram.mul_(rowScale.unsqueeze(-1)).mul_(rowScale.unsqueeze(-2));
                 return (x.mul(rowScale.unsqueeze(-1)), scaledGram);
         }
