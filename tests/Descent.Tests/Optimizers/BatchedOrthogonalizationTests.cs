@@ -63,9 +63,10 @@ public class BatchedOrthogonalizationTests
     }
 
     [Fact]
-    public void GroupsWithOtherSettingsAndSixteenBitParametersAreBatchedApartAndStillAgree()
+    public void GroupsWithOtherSettingsAndSixteenBitParametersStillAgree()
     {
-        // Two groups of the same shapes with different ns_steps, and bf16 matrices (updated in float32 working copies).
+        // Two groups of the same shapes with different ns_steps (chained apart), and bf16 matrices, which are updated in
+        // float32 working copies and so share the first group's chain.
         (DescentOptimizer, IReadOnlyList<Parameter>) Build(bool batched)
         {
             var first = MakeParameters(seed: 1, (16, 32), (16, 32), (32, 16));
@@ -133,6 +134,19 @@ public class BatchedOrthogonalizationTests
         recorder.step();
         var log = string.Concat(recorder.Log);
         Assert.Equal(batched ? "IIIIIIAAAAAA" : "IAIAIAIAIAIA", log);
+    }
+
+    [Fact]
+    public void GroupsSplitIntoSeveralChainsAgreeToo()
+    {
+        // A (16 × 32) matrix is 1 KiB in bf16: a 2 KiB budget splits the five of that shape into chains of two.
+        double[][] Once(bool batched)
+        {
+            var parameters = Model();
+            using var normuon = new NorMuon(parameters) { BatchOrthogonalization = batched, MaxOrthogonalizationBatchBytes = 2048 };
+            return Trajectory((normuon, parameters));
+        }
+        Assert.Equal(Once(false), Once(true));
     }
 
     private static (double[][] Batched, double[][] PerMatrix) Run(string name, Func<IReadOnlyList<Parameter>> model,

@@ -31,6 +31,20 @@ public class NewtonSchulzBatchTests
         Assert.Equal(new[] { new[] { 0, 1, 5 }, new[] { 2 }, new[] { 3 }, new[] { 4 } }, plan);
     }
 
+    [Fact]
+    public void AGroupLargerThanTheByteBudgetIsSplitIntoConsecutiveChains()
+    {
+        // (4 × 6) in float32 is 96 bytes: a 200-byte budget takes two matrices per chain.
+        var ns = new NewtonSchulz(computeType: ScalarType.Float32);
+        var batch = new NewtonSchulzBatch(maxChainBytes: 200);
+        foreach (var m in new[] { zeros(4, 6), zeros(6, 4), zeros(4, 6), zeros(4, 6), zeros(4, 6), zeros(40, 60) }) {
+            batch.Add(ns, m);
+        }
+        var plan = batch.Plan().Select(chain => chain.ToArray()).ToArray();
+        Assert.Equal(new[] { new[] { 0, 1 }, new[] { 2, 3 }, new[] { 4 }, new[] { 5 } }, plan);
+        Assert.Throws<ArgumentException>(() => new NewtonSchulzBatch(0));
+    }
+
     [Theory]
     [InlineData(PreNormalization.Frobenius, ScalarType.BFloat16)]
     [InlineData(PreNormalization.Frobenius, ScalarType.Float32)]

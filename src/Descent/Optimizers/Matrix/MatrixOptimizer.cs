@@ -107,6 +107,13 @@ public abstract class MatrixOptimizer<TOptions> : DescentOptimizer<TOptions>, IM
     public bool BatchOrthogonalization { get; set; } = true;
 
     /// <summary>
+    /// The most bytes one batched chain stacks, in the Newton–Schulz compute dtype (see
+    /// <see cref="NewtonSchulzBatch.MaxChainBytes"/>; default 2 MiB): more matrices of one shape are split into
+    /// several chains, since on CPU large matrices gain nothing from stacking and lose cache locality.
+    /// </summary>
+    public long MaxOrthogonalizationBatchBytes { get; set; } = NewtonSchulzBatch.DefaultMaxChainBytes;
+
+    /// <summary>
     /// True for rules written as <see cref="OrthogonalizationInput"/> → Newton–Schulz with <see cref="Orthogonalizer"/>
     /// → <see cref="AfterOrthogonalization"/>, which <see cref="BatchOrthogonalization"/> can batch across matrices;
     /// false (the default) for rules that override <see cref="Direction"/> whole.
@@ -278,7 +285,7 @@ public abstract class MatrixOptimizer<TOptions> : DescentOptimizer<TOptions>, IM
         ArgumentNullException.ThrowIfNull(contexts);
         // Entries of a step that threw are stale; contexts are new each step, so they would never be looked up again.
         _orthogonalized.Clear();
-        var batch = new NewtonSchulzBatch();
+        var batch = new NewtonSchulzBatch(MaxOrthogonalizationBatchBytes);
         var added = new List<(UpdateContext<TOptions> Context, Tensor Gradient, int Index)>();
         foreach (var context in contexts) {
             var (rows, cols) = MatrixShape(context.Param);
