@@ -139,7 +139,8 @@ public class BatchedOrthogonalizationTests
     [Fact]
     public void GroupsSplitIntoSeveralChainsAgreeToo()
     {
-        // A (16 × 32) matrix is 1 KiB in bf16: a 2 KiB budget splits the five of that shape into chains of two.
+        // A (16 × 32) matrix is 1 KiB in NorMuon's bf16 Newton–Schulz: a 2 KiB budget splits the five of that shape
+        // into chains of two.
         double[][] Once(bool batched)
         {
             var parameters = Model();

@@ -34,7 +34,7 @@ public class NewtonSchulzBatchTests
     [Fact]
     public void AGroupLargerThanTheByteBudgetIsSplitIntoConsecutiveChains()
     {
-        // (4 × 6) in float32 is 96 bytes: a 200-byte budget takes two matrices per chain.
+        // (4 × 6) is 96 bytes in the float32 compute dtype: a 200-byte budget takes two matrices per chain.
         var ns = new NewtonSchulz(computeType: ScalarType.Float32);
         var batch = new NewtonSchulzBatch(maxChainBytes: 200);
         foreach (var m in new[] { zeros(4, 6), zeros(6, 4), zeros(4, 6), zeros(4, 6), zeros(4, 6), zeros(40, 60) }) {

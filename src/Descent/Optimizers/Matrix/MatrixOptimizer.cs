@@ -107,9 +107,9 @@ public abstract class MatrixOptimizer<TOptions> : DescentOptimizer<TOptions>, IM
     public bool BatchOrthogonalization { get; set; } = true;
 
     /// <summary>
-    /// The most bytes one batched chain stacks, in the Newton–Schulz compute dtype (see
-    /// <see cref="NewtonSchulzBatch.MaxChainBytes"/>; default 2 MiB): more matrices of one shape are split into
-    /// several chains, since on CPU large matrices gain nothing from stacking and lose cache locality.
+    /// The most bytes one batched chain stacks (see <see cref="NewtonSchulzBatch.MaxChainBytes"/>; default 256 KiB):
+    /// more matrices of one shape are split into several chains, since on CPU large matrices gain nothing from
+    /// stacking and large stacked tensors cost more to allocate and keep in cache.
     /// </summary>
     public long MaxOrthogonalizationBatchBytes { get; set; } = NewtonSchulzBatch.DefaultMaxChainBytes;
 
