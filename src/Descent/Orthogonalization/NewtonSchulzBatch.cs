@@ -16,16 +16,17 @@ namespace Descent.Orthogonalization;
 /// </summary>
 /// <remarks>
 /// One batched chain replaces k chains of small products and element-wise kernels, which saves the per-call overhead
-/// that dominates for small and medium matrices. With Frobenius or AOL pre-normalization a batch gives each matrix's
-/// own result bit for bit on CPU (each product and norm of the batch is that matrix's own); the spectral estimate's
-/// power iteration runs as batched matrix–vector products, which round differently (about 1e-7 relative in float32).
+/// that dominates for small matrices (see <see cref="MaxChainBytes"/>). With Frobenius or AOL pre-normalization a
+/// batch gives each matrix's own result bit for bit on CPU with one intra-op thread (each product and norm of the
+/// batch is that matrix's own); the spectral estimate's power iteration runs as batched matrix–vector products,
+/// which round differently (about 1e-7 relative in float32).
 /// Coefficient sets are compared by reference: the presets are single objects, and two equal sets built apart are
 /// merely not batched together.
 /// </remarks>
 public sealed class NewtonSchulzBatch
 {
-    /// <summary>The default <see cref="MaxChainBytes"/>: 256 KiB (2¹⁷ bf16 entries, 2¹⁶ float32 entries).</summary>
-    public const long DefaultMaxChainBytes = 256L << 10;
+    /// <summary>The default <see cref="MaxChainBytes"/>: 128 KiB (2¹⁶ bf16 entries, 2¹⁵ float32 entries).</summary>
+    public const long DefaultMaxChainBytes = 128L << 10;
 
     private readonly List<(NewtonSchulz Orthogonalizer, Tensor Matrix)> _matrices = new();
 
@@ -45,10 +46,11 @@ public sealed class NewtonSchulzBatch
     /// allocate). Stacking pays where many small products and element-wise kernels each cost more in per-call
     /// overhead than in arithmetic; for large matrices the products dominate, and large iterates cost more to
     /// allocate and keep in cache. Measured on the development machine (CPU, one thread, a Muon step with bf16
-    /// Newton–Schulz, median thread CPU time): 72 matrices of 64 × 128 and 32 × 32 took 46 ms one by one, 16 ms in
-    /// chains of up to 256 KiB, 14 ms in chains of up to 1 MiB; but 1 MiB chains made twelve 512 × 512 matrices 1.6×
-    /// and 24 of 256 × 256 2.3× slower, where 256 KiB chains cost the same as one chain per matrix; hence the
-    /// default. Other machines, and GPUs, may want more.
+    /// Newton–Schulz, median thread CPU time of 21 steps, two runs): 72 matrices of 64 × 128 and 32 × 32 took 31 and
+    /// 34 ms one by one, 13 and 14 ms in chains of up to 128 KiB (11 and 13 ms with 256 KiB); 24 matrices of
+    /// 256 × 256 took the same with 128 KiB (one per chain), but up to 1.16× as long in 256 KiB chains of two, and
+    /// 1 MiB chains made 512 × 512 and 256 × 256 matrices 1.6× and 2.3× slower; hence the small default. Other
+    /// machines, and GPUs, may want more.
     /// </summary>
     public long MaxChainBytes { get; }
 

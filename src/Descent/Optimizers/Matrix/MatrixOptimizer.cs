@@ -98,16 +98,17 @@ public abstract class MatrixOptimizer<TOptions> : DescentOptimizer<TOptions>, IM
 
     /// <summary>
     /// Orthogonalize matrices of one shape together: within a step, the matrices that the rule orthogonalizes with the
-    /// same Newton–Schulz settings and that have one shape (on their wide side), dtype and device go through one
-    /// batched chain (<see cref="NewtonSchulzBatch"/>); everything else in the rule stays per parameter. Default: on.
-    /// Off, each matrix is orthogonalized on its own, in the step's parameter order. The results agree bit for bit
-    /// on CPU except with spectral pre-normalization (see <see cref="NewtonSchulzBatch"/>). No effect on rules that
-    /// are not split around one orthogonalization (<see cref="SplitsAtOrthogonalization"/>: AuON, Dion).
+    /// same Newton–Schulz settings and that have one shape (on their wide side), dtype and device go through batched
+    /// chains of up to <see cref="MaxOrthogonalizationBatchBytes"/> (<see cref="NewtonSchulzBatch"/>); everything else
+    /// in the rule stays per parameter. Default: on. Off, each matrix is orthogonalized on its own, in the step's
+    /// parameter order. The results agree bit for bit on CPU (tested with one intra-op thread) except with spectral
+    /// pre-normalization (see <see cref="NewtonSchulzBatch"/>). No effect on rules that are not split around one
+    /// orthogonalization (<see cref="SplitsAtOrthogonalization"/>: AuON, Dion).
     /// </summary>
     public bool BatchOrthogonalization { get; set; } = true;
 
     /// <summary>
-    /// The most bytes one batched chain stacks (see <see cref="NewtonSchulzBatch.MaxChainBytes"/>; default 256 KiB):
+    /// The most bytes one batched chain stacks (see <see cref="NewtonSchulzBatch.MaxChainBytes"/>; default 128 KiB):
     /// more matrices of one shape are split into several chains, since on CPU large matrices gain nothing from
     /// stacking and large stacked tensors cost more to allocate and keep in cache.
     /// </summary>
