@@ -116,6 +116,23 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
     /// <summary>The update rule: changes <c>context.Param</c> and <c>context.State</c> in place; never writes the gradient.</summary>
     protected abstract void Update(UpdateContext<TOptions> context);
 
+    /// <summary>
+    /// True when the rule wants every context of a step before the first <see cref="Update"/> (see
+    /// <see cref="PrepareUpdates"/>); false (the default) updates the parameters one after the other.
+    /// </summary>
+    protected virtual bool PreparesUpdates => false;
+
+    /// <summary>
+    /// Called once per step when <see cref="PreparesUpdates"/> is true, after the core has done everything before the
+    /// rule for every parameter with a gradient (maximize, weight decay, working precision, step count) and before
+    /// the first <see cref="Update"/>: a rule can do work across parameters here (the matrix optimizers orthogonalize
+    /// matrices of one shape together) and use it in <see cref="Update"/>, which then gets the same contexts in the
+    /// same order. Parameters do not interact, so each one's update is as if done on its own.
+    /// </summary>
+    protected virtual void PrepareUpdates(IReadOnlyList<UpdateContext<TOptions>> contexts)
+    {
+    }
+
     /// <summary>Performs one optimization step; see the class summary for its order.</summary>
     /// <param name="closure">Optional: re-evaluates the model and returns the loss (run with gradients enabled).</param>
     /// <returns>The closure's loss, or null.</returns>
@@ -134,8 +151,14 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
                 SkippedSteps++;
                 return loss!;
             }
-            foreach (var unit in pending) {
-                Apply(unit, scalars);
+            if (PreparesUpdates) {
+                var begun = pending.Select(unit => BeginUpdate(unit, scalars)).ToList();
+                PrepareUpdates(begun.Select(b => b.Context).ToList());
+                begun.ForEach(FinishUpdate);
+            } else {
+                foreach (var unit in pending) {
+                    Apply(unit, scalars);
+                }
             }
         }
         return loss!;
@@ -264,10 +287,11 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
 
     private void Apply(UpdateUnit unit, StepScalars scalars)
     {
-        if (!TryApplyFused(unit)) {
-            ApplyTensorOperations(unit, scalars);
+        if (TryApplyFused(unit)) {
+            unit.Flat?.Finish();
+        } else {
+            FinishUpdate(BeginUpdate(unit, scalars));
         }
-        unit.Flat?.Finish();
     }
 
     /// <summary>
@@ -300,7 +324,12 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         return true;
     }
 
-    private void ApplyTensorOperations(UpdateUnit unit, StepScalars scalars)
+    // One unit's tensor-path update in two halves, everything before the rule and the rule with what follows it, so
+    // that PrepareUpdates can run between the halves of all units.
+    private sealed record BegunUpdate(UpdateUnit Unit, Tensor Working, Tensor? BeforeUpdate, double CautiousRate,
+        UpdateContext<TOptions> Context);
+
+    private BegunUpdate BeginUpdate(UpdateUnit unit, StepScalars scalars)
     {
         var (options, param, grad, state) = (unit.Options, unit.Param, unit.Grad, unit.State);
         var lr = options.LearningRate!.Value;
@@ -321,13 +350,20 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         BeforeWeightDecay(context);
         var beforeUpdate = ApplyDecoupledDecay(working, mode, lr, decay, scalars);
         state.Step++;
+        return new BegunUpdate(unit, working, beforeUpdate, lr * decay, context);
+    }
+
+    private void FinishUpdate(BegunUpdate begun)
+    {
+        var (unit, working, beforeUpdate, cautiousRate, context) = begun;
         Update(context);
         if (beforeUpdate is not null) {
-            ApplyCautiousDecay(working, beforeUpdate, lr * decay, scalars);
+            ApplyCautiousDecay(working, beforeUpdate, cautiousRate, context.Scalars);
         }
-        if (!ReferenceEquals(working, param)) {
-            param.copy_(working);
+        if (!ReferenceEquals(working, unit.Param)) {
+            unit.Param.copy_(working);
         }
+        unit.Flat?.Finish();
     }
 
     // 16-bit parameters with wider state are updated in a copy at the state's precision, then copied back.

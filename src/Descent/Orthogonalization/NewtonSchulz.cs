@@ -9,7 +9,8 @@ namespace Descent.Orthogonalization;
 /// (Bernstein &amp; Newhouse, "Old Optimizer, New Norm: An Anthology", 2024; Jordan et al., Muon, 2024). The input is
 /// pre-normalized (<see cref="PreNormalization"/>), turned to its wide side so the Gram matrix X·Xᵀ is the smaller
 /// one, then each iteration applies X ← a·X + (b·A + c·A²)·X with A = X·Xᵀ. Inputs of shape (…, m, n) are a batch of
-/// matrices of one shape, done in one chain of batched products. The result has the input's shape and dtype.
+/// matrices of one shape, done in one chain of batched products (<see cref="NewtonSchulzBatch"/> stacks matrices into
+/// such batches). The result has the input's shape and dtype.
 /// </summary>
 public sealed class NewtonSchulz
 {
@@ -78,7 +79,9 @@ public sealed class NewtonSchulz
         var tall = input.size(-2) > input.size(-1);
         var x = input.to(ComputeType);
         if (tall) {
-            x = x.transpose(-2, -1);
+            // Contiguous, so that a tall matrix is orthogonalized bit for bit as its stored transpose would be: a
+            // batch may hold both (NewtonSchulzBatch), and the products and norms round by memory layout.
+            x = x.transpose(-2, -1).contiguous();
         }
         var (normalized, gram) = Normalize(x, scalars);
         x = normalized;
@@ -109,7 +112,13 @@ public sealed class NewtonSchulz
                 return (x.div(SpectralNormEstimate(x).mul_(safety).add_(epsilon)), null);
             default:
                 var gram = x.matmul(x.transpose(-2, -1));
-                var rowScale = gram.abs().sum(-1).clamp_min(epsilon).rsqrt_();
+                var rowSums = gram.abs().sum(-1).clamp_min(epsilon);
+                // libtorch's vectorized bf16 rsqrt rounds differently from its scalar loop (which takes the tail of a
+                // row of elements), so a matrix's scale would depend on its place in a batch; float32's rsqrt is
+                // exact in both, and rounding its result to bf16 gives what the scalar bf16 loop gives.
+                var rowScale = rowSums.dtype == ScalarType.BFloat16
+                    ? rowSums.to(ScalarType.Float32).rsqrt_().to(ScalarType.BFloat16)
+                    : rowSums.rsqrt_();
                 var scaledGram = gram.mul_(rowScale.unsqueeze(-1)).mul_(rowScale.unsqueeze(-2));
                 return (x.mul(rowScale.unsqueeze(-1)), scaledGram);
         }

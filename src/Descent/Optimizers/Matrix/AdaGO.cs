@@ -107,8 +107,15 @@ public sealed class AdaGO : MatrixOptimizer<AdaGO.Options>
         state.Set("v_sq", tensor(v0 * v0, parameter.dtype, parameter.device));
     }
 
-    /// <summary>AdaGO's direction (Zhang et al. 2025): Newton–Schulz of the bias-corrected (Nesterov) EMA momentum.</summary>
-    protected override Tensor Direction(UpdateContext<Options> context, Tensor gradient)
+    /// <summary>
+    /// AdaGO's direction (Zhang et al. 2025) is Newton–Schulz of the bias-corrected (Nesterov) EMA momentum, split
+    /// there so that matrices of one shape are orthogonalized together; the step size comes after, in
+    /// <see cref="ApplyDirection"/>.
+    /// </summary>
+    protected override bool SplitsAtOrthogonalization => true;
+
+    /// <summary>The EMA momentum step and its bias correction (optax's Nesterov form when <c>nesterov</c>).</summary>
+    protected override Tensor OrthogonalizationInput(UpdateContext<Options> context, Tensor gradient)
     {
         var o = context.Options;
         var scalars = context.Scalars;
@@ -120,8 +127,12 @@ public sealed class AdaGO : MatrixOptimizer<AdaGO.Options>
             ? gradient.mul(scalars[(1 - beta) / (1 - Math.Pow(beta, t))])
                 .add_(momentum, alpha: scalars[beta / (1 - Math.Pow(beta, t + 1))])
             : momentum.mul(scalars[1 / (1 - Math.Pow(beta, t))]);
-        return o.Orthogonalizer().Orthogonalize(corrected);
+        return corrected;
     }
+
+    /// <summary>The group's Newton–Schulz (its <c>ns_*</c> options).</summary>
+    protected override NewtonSchulz Orthogonalizer(UpdateContext<Options> context, Tensor input) =>
+        context.Options.Orthogonalizer();
 
     /// <summary>
     /// AdaGO's step (Zhang et al. 2025): v² ← v² + min(‖G‖_F, γ)², then θ ← θ − η_t·s·O with

@@ -88,11 +88,10 @@ public sealed class AdaMuon : OrthogonalizedOptimizer<AdaMuon.Options>
     protected override Tensor NewtonSchulzInput(Tensor momentum) => momentum.sign();
 
     /// <summary>NS5(sign(U)) divided element-wise by its running RMS, then rescaled to RMS 0.2 (Si et al. 2025).</summary>
-    protected override Tensor Direction(UpdateContext<Options> context, Tensor gradient)
+    protected override Tensor AfterOrthogonalization(UpdateContext<Options> context, Tensor gradient, Tensor orthogonalized)
     {
         var o = context.Options;
         var scalars = context.Scalars;
-        var orthogonalized = base.Direction(context, gradient);
         var mu = o.momentum!.Value;
         var epsilon = o.adamuon_eps!.Value;
         var secondMoment = AsMatrix(context.State[SecondMoment]);

@@ -64,6 +64,10 @@ public sealed class AuON : MatrixOptimizer<AuON.Options>
         InitializeMomentum(state, parameter);
 
     /// <summary>The (Nesterov) EMA momentum through the cosh brake (Maity 2025).</summary>
+    /// <remarks>
+    /// Written whole: AuON has no orthogonalization, so <see cref="MatrixOptimizer{TOptions}.BatchOrthogonalization"/>
+    /// has nothing to batch (<see cref="HybridAuON"/>, which has Newton–Schulz, is batched).
+    /// </remarks>
     protected override Tensor Direction(UpdateContext<Options> context, Tensor gradient) =>
         CoshBrake.Apply(MomentumUpdate(context, gradient), context.Options.gamma!.Value, context.Scalars);
 

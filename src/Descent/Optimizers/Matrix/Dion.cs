@@ -127,6 +127,11 @@ public sealed class Dion : MatrixOptimizer<Dion.Options>
     }
 
     /// <summary>Dion's direction (Ahn et al. 2025): P·Qᵀ from a power iteration on the momentum, with error feedback.</summary>
+    /// <remarks>
+    /// Written whole, not split for <see cref="MatrixOptimizer{TOptions}.BatchOrthogonalization"/>: the
+    /// orthonormalization is a QR of the low-rank product M·Q inside the power iteration, interleaved with the state
+    /// (M's error feedback, the new Q), not one Newton–Schulz between a pre- and a post-step.
+    /// </remarks>
     protected override Tensor Direction(UpdateContext<Options> context, Tensor gradient)
     {
         var o = context.Options;

@@ -72,8 +72,8 @@ public sealed class HybridAuON : OrthogonalizedOptimizer<HybridAuON.Options>
     }
 
     /// <summary>Muon's direction through AuON's cosh brake (Maity 2025).</summary>
-    protected override Tensor Direction(UpdateContext<Options> context, Tensor gradient) =>
-        CoshBrake.Apply(base.Direction(context, gradient), context.Options.gamma!.Value, context.Scalars);
+    protected override Tensor AfterOrthogonalization(UpdateContext<Options> context, Tensor gradient, Tensor orthogonalized) =>
+        CoshBrake.Apply(orthogonalized, context.Options.gamma!.Value, context.Scalars);
 
     /// <summary>Hybrid-AuON's hyperparameters (Maity 2025); null values inherit the optimizer's defaults.</summary>
     public sealed class Options : OrthogonalizedOptions

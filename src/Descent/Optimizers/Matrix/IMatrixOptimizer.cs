@@ -10,4 +10,7 @@ public interface IMatrixOptimizer
 {
     /// <summary>Which rule, effective learning rate and weight decay each parameter gets, one row per parameter.</summary>
     RoutingPlan Plan();
+
+    /// <summary>Orthogonalize matrices of one shape together in one batched chain per step (default: on).</summary>
+    bool BatchOrthogonalization { get; set; }
 }

@@ -84,10 +84,9 @@ public sealed class NorMuon : OrthogonalizedOptimizer<NorMuon.Options>
     }
 
     /// <summary>Muon's direction with each row rescaled by its running RMS, then the Frobenius norm restored (Li et al. 2025).</summary>
-    protected override Tensor Direction(UpdateContext<Options> context, Tensor gradient)
+    protected override Tensor AfterOrthogonalization(UpdateContext<Options> context, Tensor gradient, Tensor orthogonalized)
     {
         var scalars = context.Scalars;
-        var orthogonalized = base.Direction(context, gradient);
         var norm = linalg.vector_norm(orthogonalized);
         var secondMoment = context.State[SecondMomentBuffer];
         var rowMeanSquare = orthogonalized.square().mean(new long[] { -1 }, keepdim: true);

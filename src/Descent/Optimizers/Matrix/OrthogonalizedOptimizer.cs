@@ -1,4 +1,6 @@
+using System;
 using Descent.Core;
+using Descent.Orthogonalization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,9 +25,23 @@ public abstract class OrthogonalizedOptimizer<TOptions> : MatrixOptimizer<TOptio
     protected override void InitializeMatrixState(ParameterState state, Parameter parameter, TOptions options) =>
         InitializeMomentum(state, parameter);
 
-    /// <summary>Muon's direction: O = NS(f(U)) with U the (Nesterov) EMA momentum and f = <see cref="NewtonSchulzInput"/>.</summary>
-    protected override Tensor Direction(UpdateContext<TOptions> context, Tensor gradient) =>
-        context.Options.Orthogonalizer().Orthogonalize(NewtonSchulzInput(MomentumUpdate(context, gradient)));
+    /// <summary>
+    /// Muon's direction is split at Newton–Schulz, O = g(NS(f(U))) with U the (Nesterov) EMA momentum,
+    /// f = <see cref="NewtonSchulzInput"/> and g = <see cref="MatrixOptimizer{TOptions}.AfterOrthogonalization"/> (the
+    /// identity for Muon), so matrices of one shape are orthogonalized together.
+    /// </summary>
+    protected override bool SplitsAtOrthogonalization => true;
+
+    /// <summary>f(U): the (Nesterov) EMA momentum step, then <see cref="NewtonSchulzInput"/>.</summary>
+    protected override Tensor OrthogonalizationInput(UpdateContext<TOptions> context, Tensor gradient) =>
+        NewtonSchulzInput(MomentumUpdate(context, gradient));
+
+    /// <summary>The group's Newton–Schulz (its <c>ns_*</c> options).</summary>
+    protected override NewtonSchulz Orthogonalizer(UpdateContext<TOptions> context, Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Options.Orthogonalizer();
+    }
 
     /// <summary>What Newton–Schulz orthogonalizes, given the momentum U: U itself (AdaMuon takes sign(U)).</summary>
     protected virtual Tensor NewtonSchulzInput(Tensor momentum) => momentum;

@@ -126,10 +126,14 @@ public sealed class ROOT : MatrixOptimizer<ROOT.Options>
         state.Set("momentum_buffer", zeros_like(parameter));
 
     /// <summary>
-    /// ROOT's direction (He et al. 2025): the (Nesterov) SGD momentum, clamped at its 90% quantile of magnitudes, then
-    /// orthogonalized with the coefficients for its shape.
+    /// ROOT's direction (He et al. 2025) is the (Nesterov) SGD momentum, clamped at its 90% quantile of magnitudes, then
+    /// orthogonalized with the coefficients for its shape; split there so that matrices of one shape (which share
+    /// their coefficients) are orthogonalized together.
     /// </summary>
-    protected override Tensor Direction(UpdateContext<Options> context, Tensor gradient)
+    protected override bool SplitsAtOrthogonalization => true;
+
+    /// <summary>The (Nesterov) SGD momentum step, clamped at its 90% quantile of magnitudes (plus 1e-9).</summary>
+    protected override Tensor OrthogonalizationInput(UpdateContext<Options> context, Tensor gradient)
     {
         var o = context.Options;
         var scalars = context.Scalars;
@@ -139,11 +143,19 @@ public sealed class ROOT : MatrixOptimizer<ROOT.Options>
         var momentum = buffer.dtype == gradient.dtype ? buffer : buffer.to(gradient.dtype);
         var update = o.nesterov!.Value ? gradient.add(momentum, alpha: scalars[mu]) : momentum;
         var threshold = Quantile(update.abs(), OutlierQuantile).add_(scalars[ThresholdOffset]);
-        var bounded = update.clamp(threshold.neg(), threshold);
-        var (rows, cols) = (bounded.size(0), bounded.size(1));
-        var orthogonalizer = new NewtonSchulz(RootCoefficients.For(rows, cols), o.ns_steps!.Value,
-            PreNormalization.Frobenius, NormalizationEpsilon, o.ns_dtype ?? bounded.dtype);
-        return orthogonalizer.Orthogonalize(bounded);
+        return update.clamp(threshold.neg(), threshold);
+    }
+
+    /// <summary>
+    /// ROOT's Newton–Schulz for this matrix: the coefficients for its shape, <c>ns_steps</c> iterations, Frobenius
+    /// pre-normalization with ε = 1e-7, in <c>ns_dtype</c> or else the dtype of the update.
+    /// </summary>
+    protected override NewtonSchulz Orthogonalizer(UpdateContext<Options> context, Tensor input)
+    {
+        var o = context.Options;
+        var (rows, cols) = (input.size(0), input.size(1));
+        return new NewtonSchulz(RootCoefficients.For(rows, cols), o.ns_steps!.Value, PreNormalization.Frobenius,
+            NormalizationEpsilon, o.ns_dtype ?? input.dtype);
     }
 
     /// <summary>ROOT's hyperparameters (He et al. 2025); null values inherit the optimizer's defaults.</summary>
