@@ -14,20 +14,37 @@ internal static unsafe class FiniteCheck
     /// <summary>True when every element of <paramref name="tensor"/> (float32, contiguous, CPU) is finite.</summary>
     public static bool All(Tensor tensor)
     {
-        var start = FusedUpdate<Core.DescentOptions>.Pointer(tensor);
-        var n = tensor.numel();
+        var start = (IntPtr)FusedUpdate<Core.DescentOptions>.Pointer(tensor);
+        var finite = true;
+        Chunks.Run(tensor.numel(), (offset, count) => {
+            if (!Range((float*)start + offset, count)) {
+                finite = false;
+            }
+        });
+        return finite;
+    }
+
+    // x − x is 0 for finite x and NaN for ±∞ and NaN, so a sum of them says whether any element was not finite. Four
+    // independent sums keep the adds from waiting on one another (a single chain ran at a third of memory speed).
+    private static bool Range(float* x, long n)
+    {
         var width = Vector<float>.Count;
-        // x − x is 0 for finite x and NaN for ±∞ and NaN, so one accumulated sum says whether any element was not finite.
-        var accumulated = Vector<float>.Zero;
+        var (a, b, c, d) = (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
         long i = 0;
-        for (; i + width <= n; i += width) {
-            var x = Unsafe.Read<Vector<float>>(start + i);
-            accumulated += x - x;
+        for (; i + (4 * width) <= n; i += 4 * width) {
+            var x0 = Unsafe.Read<Vector<float>>(x + i);
+            var x1 = Unsafe.Read<Vector<float>>(x + i + width);
+            var x2 = Unsafe.Read<Vector<float>>(x + i + (2 * width));
+            var x3 = Unsafe.Read<Vector<float>>(x + i + (3 * width));
+            a += x0 - x0;
+            b += x1 - x1;
+            c += x2 - x2;
+            d += x3 - x3;
         }
         var tail = 0f;
         for (; i < n; i++) {
-            tail += start[i] - start[i];
+            tail += x[i] - x[i];
         }
-        return float.IsFinite(Vector.Sum(accumulated) + tail);
+        return float.IsFinite(Vector.Sum(a + b + c + d) + tail);
     }
 }
