@@ -42,9 +42,19 @@ public sealed class ParameterState : OptimizerState, IDisposable
     /// <summary>True when a tensor called <paramref name="name"/> exists.</summary>
     public bool Has(string name) => _tensors.ContainsKey(name);
 
+    /// <summary>
+    /// Counts replacements and additions of state tensors (not in-place changes such as a load): a flat buffer
+    /// compares it to know whether the tensors it handed out are still the state's.
+    /// </summary>
+    internal long Version { get; private set; }
+
+    /// <summary>The number of scalar entries.</summary>
+    internal int ScalarCount => _scalars.Count;
+
     /// <summary>Stores a tensor, taking ownership of it (it is detached from any dispose scope).</summary>
     public Tensor Set(string name, Tensor value)
     {
+        Version++;
         if (_tensors.TryGetValue(name, out var old) && !ReferenceEquals(old, value)) {
             old.Dispose();
         }

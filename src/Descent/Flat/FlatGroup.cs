@@ -39,17 +39,18 @@ internal sealed class FlatGroup : IDisposable
     private readonly long[] _offsets;
     private readonly Tensor[] _paramSlots;
     private readonly Tensor[] _gradSlots;
+    private readonly IntPtr[] _paramAddresses;
+    private readonly IntPtr[] _gradAddresses;
+    private readonly long[] _versions;
     private readonly Dictionary<string, Tensor[]> _stateSlots = new(StringComparer.Ordinal);
     private bool _abandoned;
 
-    // The tensor objects handed to each member's state (views of the flat state), to recognise them without a native
-    // call: a load copies into them in place, while a precision change or device move replaces them.
-    private readonly Dictionary<string, Tensor[]> _handedOut = new(StringComparer.Ordinal);
 
     private FlatGroup(Parameter[] members, ParameterState[] states)
     {
         _members = members;
         _states = states;
+        _versions = new long[states.Length];
         _offsets = new long[members.Length + 1];
         for (var i = 0; i < members.Length; i++) {
             _offsets[i + 1] = _offsets[i] + members[i].numel();
@@ -61,6 +62,9 @@ internal sealed class FlatGroup : IDisposable
         Grad = zeros(_offsets[^1], first.dtype, first.device).DetachFromDisposeScope();
         _paramSlots = members.Select((p, i) => Slot(Param, i, p.shape)).ToArray();
         _gradSlots = members.Select((p, i) => Slot(Grad, i, p.shape)).ToArray();
+        // The slots never move, so their addresses are read once; each step then costs one native call per tensor.
+        _paramAddresses = _paramSlots.Select(TensorAddress.Of).ToArray();
+        _gradAddresses = _gradSlots.Select(TensorAddress.Of).ToArray();
         State = new ParameterState(Param);
         for (var i = 0; i < members.Length; i++) {
             PackParameter(i);
@@ -111,14 +115,15 @@ internal sealed class FlatGroup : IDisposable
             if (_states[i].Step != step) {
                 return false;
             }
-            using var grad = _members[i].grad;
-            if (grad is null) {
+            var gradAddress = TensorAddress.OfGradient(_members[i]);
+            if (gradAddress == IntPtr.Zero) {
                 return false;
             }
-            if (TensorAddress.Of(grad) != TensorAddress.Of(_gradSlots[i])) {
+            if (gradAddress != _gradAddresses[i]) {
+                using var grad = _members[i].grad!;
                 PackGradient(i, grad);
             }
-            if (TensorAddress.Of(_members[i]) != TensorAddress.Of(_paramSlots[i])) {
+            if (TensorAddress.Of(_members[i]) != _paramAddresses[i]) {
                 if (_members[i].dtype != Param.dtype || !SameDevice(_members[i], Param)) {
                     // Moved to another dtype or device (module.to after the optimizer was built): the buffer no longer
                     // fits, so the group goes parameter by parameter from now on.
@@ -144,9 +149,10 @@ internal sealed class FlatGroup : IDisposable
     /// <summary>After a flat update: the members take the new step count and views of state the rule created lazily.</summary>
     public void Finish()
     {
+        var scalars = State.ScalarCount == 0 ? Array.Empty<string>() : State.ScalarNames.ToArray();
         foreach (var state in _states) {
             state.Step = State.Step;
-            foreach (var name in State.ScalarNames) {
+            foreach (var name in scalars) {
                 state.SetScalar(name, State.Scalar(name));
             }
         }
@@ -160,8 +166,9 @@ internal sealed class FlatGroup : IDisposable
     {
         Grad.zero_();
         for (var i = 0; i < _members.Length; i++) {
-            using var grad = _members[i].grad;
-            if (grad is not null && TensorAddress.Of(grad) != TensorAddress.Of(_gradSlots[i])) {
+            var gradAddress = TensorAddress.OfGradient(_members[i]);
+            if (gradAddress != IntPtr.Zero && gradAddress != _gradAddresses[i]) {
+                using var grad = _members[i].grad!;
                 grad.zero_();
             }
         }
@@ -210,16 +217,16 @@ internal sealed class FlatGroup : IDisposable
             slots.Dispose();
         }
         _stateSlots.Clear();
-        _handedOut.Clear();
         foreach (var name in State.TensorNames) {
             var slots = _members.Select((p, i) => Slot(State[name], i, p.shape)).ToArray();
             _stateSlots[name] = slots;
-            var handed = new Tensor[_states.Length];
             for (var i = 0; i < _states.Length; i++) {
                 // ParameterState.Set disposes the tensor it replaces; each member gets its own handle on the view.
-                handed[i] = _states[i].Set(name, slots[i].alias());
+                _states[i].Set(name, slots[i].alias());
             }
-            _handedOut[name] = handed;
+        }
+        for (var i = 0; i < _states.Length; i++) {
+            _versions[i] = _states[i].Version;
         }
     }
 
@@ -227,27 +234,20 @@ internal sealed class FlatGroup : IDisposable
     private bool SameScalars()
     {
         var first = _states[0];
-        if (!first.ScalarNames.Any()) {
-            return _states.All(state => !state.ScalarNames.Any());
+        if (first.ScalarCount == 0) {
+            return _states.All(state => state.ScalarCount == 0);
         }
         var names = first.ScalarNames.ToList();
         return _states.All(state => state.ScalarNames.SequenceEqual(names)
             && names.All(name => state.Scalar(name).Equals(first.Scalar(name))));
     }
 
-    // The members' state tensors are still the views handed out (not replaced by a precision change or a move), and
-    // no member has gained or lost a state tensor.
+    // The members' state tensors are still the views handed out: no member's state has had a tensor replaced (a
+    // precision change, a device move) or added since they were handed out; a load copies in place.
     private bool StateIsPacked()
     {
         for (var i = 0; i < _states.Length; i++) {
-            var count = 0;
-            foreach (var name in _states[i].TensorNames) {
-                if (!_handedOut.TryGetValue(name, out var handed) || !ReferenceEquals(_states[i][name], handed[i])) {
-                    return false;
-                }
-                count++;
-            }
-            if (count != _handedOut.Count) {
+            if (_states[i].Version != _versions[i]) {
                 return false;
             }
         }

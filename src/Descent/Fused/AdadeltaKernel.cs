@@ -37,6 +37,8 @@ internal static unsafe class AdadeltaKernel
         Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)s, (float*)a, start, start + count, c));
     }
 
+    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Range(float* p, float* g, float* s, float* a, long i, long end, Constants c)
     {
         var width = Vector<float>.Count;

@@ -35,6 +35,8 @@ internal static unsafe class AdagradKernel
         Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)s, start, start + count, c));
     }
 
+    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Range(float* p, float* g, float* s, long i, long end, Constants c)
     {
         var width = Vector<float>.Count;

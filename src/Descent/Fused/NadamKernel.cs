@@ -53,6 +53,8 @@ internal static unsafe class NadamKernel
         Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)m, (float*)v, start, start + count, c));
     }
 
+    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Range(float* p, float* g, float* m, float* v, long i, long end, Constants c)
     {
         var width = Vector<float>.Count;

@@ -41,6 +41,8 @@ internal static unsafe class SgdKernel
         Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)b, start, start + count, c));
     }
 
+    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Range(float* p, float* g, float* b, long i, long end, Constants c)
     {
         var width = Vector<float>.Count;
