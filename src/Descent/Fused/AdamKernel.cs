@@ -17,10 +17,7 @@ internal static unsafe class AdamKernel
     {
         public Constants(double beta1, double beta2, double eps, double lr, long step, bool amsgrad, Prologue prologue)
         {
-            Beta1 = (float)beta1;
-            OneMinusBeta1 = (float)(1 - beta1);
-            Beta2 = (float)beta2;
-            OneMinusBeta2 = (float)(1 - beta2);
+            Moments = new Moments(beta1, beta2);
             Eps = (float)eps;
             BiasCorrection2Sqrt = (float)Math.Sqrt(1 - Math.Pow(beta2, step));
             NegativeStepSize = (float)(-lr / (1 - Math.Pow(beta1, step)));
@@ -28,10 +25,7 @@ internal static unsafe class AdamKernel
             Prologue = prologue;
         }
 
-        public float Beta1 { get; }
-        public float OneMinusBeta1 { get; }
-        public float Beta2 { get; }
-        public float OneMinusBeta2 { get; }
+        public Moments Moments { get; }
         public float Eps { get; }
         public float BiasCorrection2Sqrt { get; }
         public float NegativeStepSize { get; }
@@ -54,8 +48,8 @@ internal static unsafe class AdamKernel
         for (; i + width <= end; i += width) {
             var theta = Unsafe.Read<Vector<float>>(p + i);
             var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var first = TorchOps.Add(Unsafe.Read<Vector<float>>(m + i) * c.Beta1, grad, c.OneMinusBeta1);
-            var second = TorchOps.AddCMul(Unsafe.Read<Vector<float>>(v + i) * c.Beta2, grad, grad, c.OneMinusBeta2);
+            var first = c.Moments.First(Unsafe.Read<Vector<float>>(m + i), grad);
+            var second = c.Moments.Second(Unsafe.Read<Vector<float>>(v + i), grad);
             Unsafe.Write(m + i, first);
             Unsafe.Write(v + i, second);
             if (c.AmsGrad) {
@@ -68,8 +62,8 @@ internal static unsafe class AdamKernel
         for (; i < end; i++) {
             var theta = p[i];
             var grad = c.Prologue.Apply(g[i], ref theta);
-            var first = TorchOps.Add(m[i] * c.Beta1, grad, c.OneMinusBeta1);
-            var second = TorchOps.AddCMul(v[i] * c.Beta2, grad, grad, c.OneMinusBeta2);
+            var first = c.Moments.First(m[i], grad);
+            var second = c.Moments.Second(v[i], grad);
             m[i] = first;
             v[i] = second;
             if (c.AmsGrad) {

@@ -16,17 +16,13 @@ internal static unsafe class AdamaxKernel
     {
         public Constants(double beta1, double beta2, double eps, double lr, long step, Prologue prologue)
         {
-            Beta1 = (float)beta1;
-            OneMinusBeta1 = (float)(1 - beta1);
-            Beta2 = (float)beta2;
+            Moments = new Moments(beta1, beta2);
             Eps = (float)eps;
             NegativeClr = (float)-(lr / (1 - Math.Pow(beta1, step)));
             Prologue = prologue;
         }
 
-        public float Beta1 { get; }
-        public float OneMinusBeta1 { get; }
-        public float Beta2 { get; }
+        public Moments Moments { get; }
         public float Eps { get; }
 
         /// <summary>−lr/(1 − β1ᵗ).</summary>
@@ -49,8 +45,8 @@ internal static unsafe class AdamaxKernel
         for (; i + width <= end; i += width) {
             var theta = Unsafe.Read<Vector<float>>(p + i);
             var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var first = TorchOps.Add(Unsafe.Read<Vector<float>>(m + i) * c.Beta1, grad, c.OneMinusBeta1);
-            var norm = Vector.Max(Unsafe.Read<Vector<float>>(u + i) * c.Beta2, Vector.Abs(grad) + new Vector<float>(c.Eps));
+            var first = c.Moments.First(Unsafe.Read<Vector<float>>(m + i), grad);
+            var norm = Vector.Max(Unsafe.Read<Vector<float>>(u + i) * c.Moments.Beta2, Vector.Abs(grad) + new Vector<float>(c.Eps));
             Unsafe.Write(m + i, first);
             Unsafe.Write(u + i, norm);
             Unsafe.Write(p + i, TorchOps.AddCDiv(theta, first, norm, c.NegativeClr));
@@ -58,8 +54,8 @@ internal static unsafe class AdamaxKernel
         for (; i < end; i++) {
             var theta = p[i];
             var grad = c.Prologue.Apply(g[i], ref theta);
-            var first = TorchOps.Add(m[i] * c.Beta1, grad, c.OneMinusBeta1);
-            var norm = MathF.Max(u[i] * c.Beta2, MathF.Abs(grad) + c.Eps);
+            var first = c.Moments.First(m[i], grad);
+            var norm = MathF.Max(u[i] * c.Moments.Beta2, MathF.Abs(grad) + c.Eps);
             m[i] = first;
             u[i] = norm;
             p[i] = TorchOps.AddCDiv(theta, first, norm, c.NegativeClr);

@@ -18,10 +18,7 @@ internal static unsafe class NadamKernel
         public Constants(double beta1, double beta2, double eps, double biasCorrection2, double gradCoefficient,
             double momentumCoefficient, Prologue prologue)
         {
-            Beta1 = (float)beta1;
-            OneMinusBeta1 = (float)(1 - beta1);
-            Beta2 = (float)beta2;
-            OneMinusBeta2 = (float)(1 - beta2);
+            Moments = new Moments(beta1, beta2);
             Eps = (float)eps;
             BiasCorrection2 = (float)biasCorrection2;
             GradCoefficient = (float)gradCoefficient;
@@ -29,10 +26,7 @@ internal static unsafe class NadamKernel
             Prologue = prologue;
         }
 
-        public float Beta1 { get; }
-        public float OneMinusBeta1 { get; }
-        public float Beta2 { get; }
-        public float OneMinusBeta2 { get; }
+        public Moments Moments { get; }
         public float Eps { get; }
 
         /// <summary>1 − β2ᵗ.</summary>
@@ -61,8 +55,8 @@ internal static unsafe class NadamKernel
         for (; i + width <= end; i += width) {
             var theta = Unsafe.Read<Vector<float>>(p + i);
             var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var first = TorchOps.Add(Unsafe.Read<Vector<float>>(m + i) * c.Beta1, grad, c.OneMinusBeta1);
-            var second = TorchOps.AddCMul(Unsafe.Read<Vector<float>>(v + i) * c.Beta2, grad, grad, c.OneMinusBeta2);
+            var first = c.Moments.First(Unsafe.Read<Vector<float>>(m + i), grad);
+            var second = c.Moments.Second(Unsafe.Read<Vector<float>>(v + i), grad);
             Unsafe.Write(m + i, first);
             Unsafe.Write(v + i, second);
             var denom = Vector.SquareRoot(second / new Vector<float>(c.BiasCorrection2)) + new Vector<float>(c.Eps);
@@ -72,8 +66,8 @@ internal static unsafe class NadamKernel
         for (; i < end; i++) {
             var theta = p[i];
             var grad = c.Prologue.Apply(g[i], ref theta);
-            var first = TorchOps.Add(m[i] * c.Beta1, grad, c.OneMinusBeta1);
-            var second = TorchOps.AddCMul(v[i] * c.Beta2, grad, grad, c.OneMinusBeta2);
+            var first = c.Moments.First(m[i], grad);
+            var second = c.Moments.Second(v[i], grad);
             m[i] = first;
             v[i] = second;
             var denom = MathF.Sqrt(second / c.BiasCorrection2) + c.Eps;

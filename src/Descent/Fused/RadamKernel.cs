@@ -19,10 +19,7 @@ internal static unsafe class RadamKernel
         public Constants(double beta1, double beta2, double eps, double lr, double biasCorrection1, double biasCorrection2,
             double? rectification, Prologue prologue)
         {
-            Beta1 = (float)beta1;
-            OneMinusBeta1 = (float)(1 - beta1);
-            Beta2 = (float)beta2;
-            OneMinusBeta2 = (float)(1 - beta2);
+            Moments = new Moments(beta1, beta2);
             Eps = (float)eps;
             Lr = (float)lr;
             BiasCorrection1 = (float)biasCorrection1;
@@ -32,10 +29,7 @@ internal static unsafe class RadamKernel
             Prologue = prologue;
         }
 
-        public float Beta1 { get; }
-        public float OneMinusBeta1 { get; }
-        public float Beta2 { get; }
-        public float OneMinusBeta2 { get; }
+        public Moments Moments { get; }
         public float Eps { get; }
         public float Lr { get; }
 
@@ -66,8 +60,8 @@ internal static unsafe class RadamKernel
         for (; i + width <= end; i += width) {
             var theta = Unsafe.Read<Vector<float>>(p + i);
             var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var first = TorchOps.Add(Unsafe.Read<Vector<float>>(m + i) * c.Beta1, grad, c.OneMinusBeta1);
-            var second = TorchOps.AddCMul(Unsafe.Read<Vector<float>>(v + i) * c.Beta2, grad, grad, c.OneMinusBeta2);
+            var first = c.Moments.First(Unsafe.Read<Vector<float>>(m + i), grad);
+            var second = c.Moments.Second(Unsafe.Read<Vector<float>>(v + i), grad);
             Unsafe.Write(m + i, first);
             Unsafe.Write(v + i, second);
             var step = first / new Vector<float>(c.BiasCorrection1) * c.Lr;
@@ -80,8 +74,8 @@ internal static unsafe class RadamKernel
         for (; i < end; i++) {
             var theta = p[i];
             var grad = c.Prologue.Apply(g[i], ref theta);
-            var first = TorchOps.Add(m[i] * c.Beta1, grad, c.OneMinusBeta1);
-            var second = TorchOps.AddCMul(v[i] * c.Beta2, grad, grad, c.OneMinusBeta2);
+            var first = c.Moments.First(m[i], grad);
+            var second = c.Moments.Second(v[i], grad);
             m[i] = first;
             v[i] = second;
             var step = first / c.BiasCorrection1 * c.Lr;

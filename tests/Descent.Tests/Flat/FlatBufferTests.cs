@@ -51,7 +51,7 @@ public class FlatBufferTests
     [MemberData(nameof(Variants))]
     public void VariantsOfTheRulesAreEqualToo(string name, string options)
     {
-        var overrides = Parse(name, options);
+        var overrides = OptimizerOverrides.Parse(name, options);
         Assert.Equal(Train(name, flat: false, overrides).Values, Train(name, flat: true, overrides).Values);
     }
 
@@ -201,21 +201,6 @@ public class FlatBufferTests
         var (parameters, _) = Problems.Regression();
         using var optimizer = OptimizerCatalog.Get(name).Create(parameters);
         return optimizer.GetType().GetProperty("IsElementwise")!.GetValue(optimizer) is true;
-    }
-
-    private static Dictionary<string, object> Parse(string name, string options)
-    {
-        var defaults = OptimizerCatalog.Get(name).Defaults.ToDictionary(kv => kv.Key, kv => kv.Value);
-        var result = new Dictionary<string, object>();
-        foreach (var pair in options.Split(',')) {
-            var (key, text) = (pair.Split('=')[0], pair.Split('=')[1]);
-            result[key] = defaults[key] switch {
-                bool => bool.Parse(text),
-                WeightDecayMode => Enum.Parse<WeightDecayMode>(text),
-                _ => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
-            };
-        }
-        return result;
     }
 
     // Trains a fresh seeded model for Steps steps; returns the final parameters and how many were packed.

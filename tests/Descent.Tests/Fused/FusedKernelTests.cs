@@ -104,7 +104,7 @@ public class FusedKernelTests
             TorchSetup.Deterministic();
             var generator = new Generator(3);
             var p = new Parameter(randn(300_001, generator: generator));
-            using var optimizer = OptimizerCatalog.Get(name).Create(new[] { p }, Parse(name, options));
+            using var optimizer = OptimizerCatalog.Get(name).Create(new[] { p }, OptimizerOverrides.Parse(name, options));
             optimizer.FusedKernels = fused;
             set_num_threads(threads);
             for (var step = 0; step < 5; step++) {
@@ -179,28 +179,13 @@ public class FusedKernelTests
             return a.Zip(e, (x, y) => Math.Abs(x - y) / scale).Max();
         }).Max();
 
-    private static Dictionary<string, object> Parse(string name, string options)
-    {
-        var defaults = OptimizerCatalog.Get(name).Defaults.ToDictionary(kv => kv.Key, kv => kv.Value);
-        var result = new Dictionary<string, object>();
-        foreach (var pair in options.Split(',', StringSplitOptions.RemoveEmptyEntries)) {
-            var (key, text) = (pair.Split('=')[0], pair.Split('=')[1]);
-            result[key] = defaults[key] switch {
-                bool => bool.Parse(text),
-                WeightDecayMode => Enum.Parse<WeightDecayMode>(text),
-                _ => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
-            };
-        }
-        return result;
-    }
-
     private static double[][] Train(string name, string options, bool fused, bool flat, StatePrecision precision = StatePrecision.Auto,
         Action<DescentOptimizer, int>? beforeStep = null)
     {
         TorchSetup.Deterministic();
         manual_seed(11);
         using var model = nn.Sequential(nn.Linear(7, 9), nn.Tanh(), nn.Linear(9, 3));
-        using var optimizer = OptimizerCatalog.Get(name).Create(model.parameters(), Parse(name, options));
+        using var optimizer = OptimizerCatalog.Get(name).Create(model.parameters(), OptimizerOverrides.Parse(name, options));
         (optimizer.FusedKernels, optimizer.FlatBuffers, optimizer.StatePrecision) = (fused, flat, precision);
         for (var step = 0; step < Steps; step++) {
             using var scope = NewDisposeScope();
