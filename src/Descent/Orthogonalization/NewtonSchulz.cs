@@ -1,5 +1,6 @@
 using System;
 using Descent.Core;
+using Descent.Fused;
 using static TorchSharp.torch;
 
 namespace Descent.Orthogonalization;
@@ -90,13 +91,23 @@ public sealed class NewtonSchulz
             var a1 = k == 0 && gram is not null ? gram : x.matmul(x.transpose(-2, -1));
             // KellerJordan/Muon's order of operations, B = b·A + (c·A)·A and X = a·X + B·X, each product and sum
             // rounded on its own: in bf16 the rounding order moves singular values by up to ~0.2 near σ = 0.6.
-            var polynomial = a1.mul(scalars[b]).add_(a1.mul(scalars[c]).matmul(a1));
-            x = x.mul(scalars[a]).add_(polynomial.matmul(x));
+            var polynomial = ScaleAdd(b, a1, a1.mul(scalars[c]).matmul(a1), scalars);
+            x = ScaleAdd(a, x, polynomial.matmul(x), scalars);
         }
         if (tall) {
             x = x.transpose(-2, -1);
         }
         return x.to(input.dtype).contiguous().MoveToOuterDisposeScope();
+    }
+
+    // s·x + y, rounded as x.mul(s).add_(y) rounds it; on CPU bf16/float32 in one C# pass into y (bit for bit the same).
+    private static Tensor ScaleAdd(double s, Tensor x, Tensor y, StepScalars scalars)
+    {
+        if (!ScaleAddKernel.Supports(x, y)) {
+            return x.mul(scalars[s]).add_(y);
+        }
+        ScaleAddKernel.Run(s, x, y);
+        return y;
     }
 
     // Scales X so that σ_max ≤ 1 (about); AOL also returns the scaled Gram matrix for the first iteration to reuse.
