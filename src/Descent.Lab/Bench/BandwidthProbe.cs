@@ -28,7 +28,7 @@ public static unsafe class BandwidthProbe
     public static BandwidthResult Measure(long elements, BenchTiming timing)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(elements, 1);
-        var generator = new Generator(0);
+        using var generator = new Generator(0);
         using var a = rand(elements, dtype: ScalarType.Float32, generator: generator);
         using var b = rand(elements, dtype: ScalarType.Float32, generator: generator);
         using var destination = empty(elements, dtype: ScalarType.Float32);

@@ -32,7 +32,7 @@ public sealed class SyntheticParameters : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tensors, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(parameters, tensors);
-        var generator = new Generator(seed);
+        using var generator = new Generator(seed);
         var list = new List<Parameter>(tensors);
         for (var i = 0; i < tensors; i++) {
             var size = parameters / tensors + (i < parameters % tensors ? 1 : 0);

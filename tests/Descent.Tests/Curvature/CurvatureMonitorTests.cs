@@ -97,7 +97,8 @@ public class CurvatureMonitorTests
             .Track("loss", o => o.Loss())
             .Track("rayleigh", (o, step) => {
                 using var scope = NewDisposeScope();
-                var v = randn(o.Dimension, dtype: ScalarType.Float64, generator: new Generator((ulong)step + 1));
+                using var generator = new Generator((ulong)step + 1);
+                var v = randn(o.Dimension, dtype: ScalarType.Float64, generator: generator);
                 return o.HessianVectorProduct(v).dot(v).ToDouble() / v.dot(v).ToDouble();
             }) : null;
         model.train();

@@ -35,7 +35,7 @@ public class GradientNoiseScaleTests
     {
         TorchSetup.Deterministic(11);
         var problem = new Regression(examples: 64, features: 4, offset: 0.6);
-        var generator = new Generator(11);
+        using var generator = new Generator(11);
         var estimate = GradientNoiseScale.Estimate(problem.Model, problem.Loss,
             problem.Batches(generator, size: 8, count: 4 * 600), smallBatchesPerBig: 4);
 
@@ -57,7 +57,7 @@ public class GradientNoiseScaleTests
     {
         TorchSetup.Deterministic(12);
         var problem = new Regression(examples: 50, features: 3, offset: 0.8);
-        var generator = new Generator(12);
+        using var generator = new Generator(12);
         var sizes = new[] { 4L, 12L, 6L };
         var gradients = Enumerable.Range(0, 3 * 1500).Select(i => (problem.BatchGradient(generator, sizes[i % 3]), sizes[i % 3]));
         var estimate = GradientNoiseScale.FromGradients(gradients, smallBatchesPerBig: 3);
@@ -75,7 +75,7 @@ public class GradientNoiseScaleTests
         // remove, while mean(S)/mean(G) converges to it.
         TorchSetup.Deterministic(13);
         var problem = new Regression(examples: 64, features: 4, offset: 0.6);
-        var generator = new Generator(13);
+        using var generator = new Generator(13);
         var gradients = Enumerable.Range(0, 4 * 4000).Select(_ => (problem.BatchGradient(generator, 32), 32L));
         var estimate = GradientNoiseScale.FromGradients(gradients, smallBatchesPerBig: 4);
         var truth = problem.TraceCovariance / problem.GradientNormSquared;
@@ -93,9 +93,13 @@ public class GradientNoiseScaleTests
     {
         TorchSetup.Deterministic(14);
         var problem = new Regression(examples: 64, features: 4, offset: 0.6);
-        var oneShot = GradientNoiseScale.FromGradients(Draws(problem, new Generator(140), 8, 4 * 2000), smallBatchesPerBig: 4);
+        // Generators live in using declarations: TorchSharp passes a generator's raw handle to native code, so one that
+        // became unreachable during a draw could be finalized (freed) while the draw still reads it.
+        using var first = new Generator(140);
+        using var second = new Generator(141);
+        var oneShot = GradientNoiseScale.FromGradients(Draws(problem, first, 8, 4 * 2000), smallBatchesPerBig: 4);
         using var tracker = new NoiseScaleTracker(smallBatchesPerBig: 4, beta: 0.99);
-        foreach (var (gradient, size) in Draws(problem, new Generator(141), 8, 4 * 3000)) {
+        foreach (var (gradient, size) in Draws(problem, second, 8, 4 * 3000)) {
             tracker.Observe(gradient, size);
         }
         Assert.Equal(3000, tracker.Updates);
@@ -132,7 +136,8 @@ public class GradientNoiseScaleTests
     {
         TorchSetup.Deterministic(15);
         var problem = new Regression(examples: 40, features: 3, offset: 0.5);
-        var batches = problem.Batches(new Generator(15), size: 5, count: 6).ToList();
+        using var generator = new Generator(15);
+        var batches = problem.Batches(generator, size: 5, count: 6).ToList();
         var oneShot = GradientNoiseScale.Estimate(problem.Model, problem.Loss, batches, smallBatchesPerBig: 3);
 
         using var tracker = new NoiseScaleTracker(smallBatchesPerBig: 3, beta: 0);
@@ -172,8 +177,12 @@ public class GradientNoiseScaleTests
     {
         TorchSetup.Deterministic(16);
         var problem = new Regression(examples: 20, features: 3, offset: 0.5);
-        var batches = problem.Batches(new Generator(16), size: 4, count: 4).ToList();
-        var gradients = Enumerable.Range(0, 4).Select(_ => (problem.BatchGradient(new Generator(17), 4), 4L)).ToList();
+        using var batchGenerator = new Generator(16);
+        var batches = problem.Batches(batchGenerator, size: 4, count: 4).ToList();
+        var gradients = Enumerable.Range(0, 4).Select(_ => {
+            using var generator = new Generator(17);
+            return (problem.BatchGradient(generator, 4), 4L);
+        }).ToList();
         using var tracker = new NoiseScaleTracker(smallBatchesPerBig: 2);
         problem.Model.zero_grad();
         problem.Loss(problem.Model.call(batches[0].Input), batches[0].Target).backward();

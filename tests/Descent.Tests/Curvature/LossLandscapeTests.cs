@@ -305,7 +305,7 @@ public class LossLandscapeTests
     private static (nn.Module<Tensor, Tensor> Model, Objective Objective) ReluMlp(ScalarType dtype = ScalarType.Float64)
     {
         var model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3)).to(dtype);
-        var generator = new Generator(100); // the same data for every model
+        using var generator = new Generator(100); // the same data for every model
         var x = randn(32, 5, dtype: dtype, generator: generator);
         var labels = randint(0, 3, new long[] { 32 }, generator: generator);
         return (model, Objective.ForModel(model, (o, t) => nn.functional.cross_entropy(o, t), x, labels));

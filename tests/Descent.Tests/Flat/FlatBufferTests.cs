@@ -235,7 +235,7 @@ public class FlatBufferTests
     {
         using var scope = NewDisposeScope();
         var dtype = model.parameters().First().dtype;
-        var generator = new Generator((ulong)(100 + step));
+        using var generator = new Generator((ulong)(100 + step));
         var x = randn(16, 6, generator: generator).to(dtype);
         var y = randn(16, 3, generator: generator).to(dtype);
         (model.call(x) - y).pow(2).mean().backward();

@@ -102,7 +102,7 @@ public class FusedKernelTests
         double[] Run(int threads, bool fused)
         {
             TorchSetup.Deterministic();
-            var generator = new Generator(3);
+            using var generator = new Generator(3);
             var p = new Parameter(randn(300_001, generator: generator));
             using var optimizer = OptimizerCatalog.Get(name).Create(new[] { p }, OptimizerOverrides.Parse(name, options));
             optimizer.FusedKernels = fused;
@@ -191,7 +191,7 @@ public class FusedKernelTests
             using var scope = NewDisposeScope();
             beforeStep?.Invoke(optimizer, step);
             optimizer.zero_grad();
-            var generator = new Generator((ulong)(50 + step));
+            using var generator = new Generator((ulong)(50 + step));
             (model.call(randn(12, 7, generator: generator)) - randn(12, 3, generator: generator)).pow(2).mean().backward();
             optimizer.step();
         }

@@ -23,7 +23,7 @@ public class ScaleAddKernelTests
     public void MatchesLibtorchBitForBit(ScalarType dtype, double scale, int threads)
     {
         TorchSetup.Deterministic();
-        var generator = new Generator(5);
+        using var generator = new Generator(5);
         const int n = 300_007;
         var magnitudes = pow(10.0, randint(-30, 31, n, dtype: ScalarType.Float32, generator: generator));
         var x = (randn(n, generator: generator) * magnitudes).to(dtype);

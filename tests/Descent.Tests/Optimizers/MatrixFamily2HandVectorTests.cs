@@ -211,7 +211,7 @@ public class MatrixFamily2HandVectorTests
     public void DionAtFullRankKeepsExactlyMuTimesMomentumPlusGradient(int rows, int cols)
     {
         TorchSetup.Deterministic();
-        var generator = new Generator(7);
+        using var generator = new Generator(7);
         var p = new Parameter(randn(rows, cols, dtype: ScalarType.Float64, generator: generator));
         using var optimizer = new Dion(new[] { p }, lr: 0.1, weight_decay: 0);
         var state = optimizer.StateOf(p);
@@ -241,7 +241,7 @@ public class MatrixFamily2HandVectorTests
     {
         foreach (var (rows, cols) in new[] { (6, 4), (4, 6) }) {
             TorchSetup.Deterministic();
-            var generator = new Generator(11);
+            using var generator = new Generator(11);
             var theta0 = randn(rows, cols, dtype: ScalarType.Float64, generator: generator);
             var (a, b) = (new Parameter(theta0.clone()), new Parameter(theta0.clone()));
             using var householder = new Dion(new[] { a }, rank_fraction: rankFraction, qr_method: QrMethod.Qr);
@@ -265,7 +265,7 @@ public class MatrixFamily2HandVectorTests
     public void DionAtLowRankStepsAlongPQTransposedAndLeavesTheUnprojectedResidualInMomentum(int rows, int cols)
     {
         TorchSetup.Deterministic();
-        var generator = new Generator(5);
+        using var generator = new Generator(5);
         var p = new Parameter(randn(rows, cols, dtype: ScalarType.Float64, generator: generator));
         using var optimizer = new Dion(new[] { p }, rank_fraction: 0.5, weight_decay: 0);
         var state = optimizer.StateOf(p);
@@ -324,7 +324,8 @@ public class MatrixFamily2HandVectorTests
         var p = tensor(new[] { 1f, 1f, 0f, 1e-4f, 0f, 0f, 0f, 0f }, new long[] { 4, 2 });
         var (_, info) = linalg.cholesky_ex(p.t().matmul(p));
         Assert.NotEqual(0, info.item<int>());
-        var q = QrOrthonormalizer.Orthonormalize(p, QrMethod.CholeskyQr, sketchGenerator: new Generator(1));
+        using var sketch = new Generator(1);
+        var q = QrOrthonormalizer.Orthonormalize(p, QrMethod.CholeskyQr, sketchGenerator: sketch);
         Assert.Equal(ScalarType.Float32, q.dtype);
         Assert.True(PolarFactor.OrthogonalityError(q) < 1e-3, $"QᵀQ is {q.t().matmul(q).str()}");
         AssertClose(Values(p), q.matmul(q.t()).matmul(p), 1e-5); // span(Q) = span(P)
@@ -349,7 +350,7 @@ public class MatrixFamily2HandVectorTests
     public void DecoupledWeightDecayUsesThePlainLearningRate(string name)
     {
         TorchSetup.Deterministic();
-        var generator = new Generator(3);
+        using var generator = new Generator(3);
         var theta0 = randn(3, 2, dtype: ScalarType.Float64, generator: generator);
         var g = randn(3, 2, dtype: ScalarType.Float64, generator: generator);
         var (decayed, plain) = (new Parameter(theta0.clone()), new Parameter(theta0.clone()));
@@ -367,7 +368,7 @@ public class MatrixFamily2HandVectorTests
     public void StepNeverWritesTheGradient(string name)
     {
         TorchSetup.Deterministic();
-        var generator = new Generator(4);
+        using var generator = new Generator(4);
         var p = new Parameter(randn(3, 2, dtype: ScalarType.Float64, generator: generator));
         using var optimizer = Problems.Build(name, new[] { p }, ("lr", 0.1));
         var g = randn(3, 2, dtype: ScalarType.Float64, generator: generator);
@@ -384,7 +385,7 @@ public class MatrixFamily2HandVectorTests
     public void ConvolutionKernelsAreFlattenedToOutByInTimesKernel(string name)
     {
         TorchSetup.Deterministic();
-        var generator = new Generator(9);
+        using var generator = new Generator(9);
         var theta0 = randn(4, 2, 3, 3, dtype: ScalarType.Float64, generator: generator);
         var (kernel, flat) = (new Parameter(theta0.clone()), new Parameter(theta0.reshape(4, 18).clone()));
         using var onKernel = Problems.Build(name, new[] { kernel }, ("lr", 0.1));

@@ -345,7 +345,7 @@ public class MatrixFamilyHandVectorTests
     public void ConvolutionKernelsAreFlattenedToRowsByFanIn(string name)
     {
         TorchSetup.Deterministic();
-        var generator = new Generator(11);
+        using var generator = new Generator(11);
         var start = randn(4, 18, dtype: ScalarType.Float64, generator: generator);
         var grads = new[] { randn(4, 18, dtype: ScalarType.Float64, generator: generator), randn(4, 18, dtype: ScalarType.Float64, generator: generator) };
         var kernel = new Parameter(start.reshape(4, 2, 3, 3).clone());

@@ -30,7 +30,7 @@ public static class Problems
     /// <summary>A small seeded regression: two parameters (a 3×4 weight and a 3-vector) and a loss of them.</summary>
     public static (List<Parameter> parameters, Func<Tensor> loss) Regression(ScalarType dtype = ScalarType.Float64, int seed = 1)
     {
-        var generator = new Generator((ulong)seed);
+        using var generator = new Generator((ulong)seed);
         var x = randn(16, 4, dtype: dtype, generator: generator);
         var y = randn(16, 3, dtype: dtype, generator: generator);
         var w = new Parameter(randn(3, 4, dtype: dtype, generator: generator));
