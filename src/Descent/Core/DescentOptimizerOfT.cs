@@ -317,7 +317,9 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         };
         var update = new FusedUpdate<TOptions>(unit.Param, unit.Grad, unit.State, options, unit.State.Step + 1,
             options.maximize == true ? -1f : 1f, mode == WeightDecayMode.Coupled ? (float)decay : 0f, (float)scale);
-        if (!TryFusedUpdate(update)) {
+        var fused = TryFusedUpdate(update);
+        GC.KeepAlive(update); // kernels work on raw pointers into these tensors
+        if (!fused) {
             return false;
         }
         unit.State.Step++;

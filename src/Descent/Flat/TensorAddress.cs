@@ -12,7 +12,13 @@ namespace Descent.Flat;
 internal static partial class TensorAddress
 {
     /// <summary>The address of <paramref name="tensor"/>'s first element (storage pointer plus offset).</summary>
-    public static IntPtr Of(Tensor tensor) => THSTensor_data(tensor.Handle);
+    public static IntPtr Of(Tensor tensor)
+    {
+        var address = THSTensor_data(tensor.Handle);
+        // The native call gets only the handle: keep the wrapper (whose finalizer frees the handle) alive through it.
+        GC.KeepAlive(tensor);
+        return address;
+    }
 
     /// <summary>
     /// The address of the first element of <paramref name="tensor"/>'s gradient, or zero when it has none, without
@@ -21,6 +27,7 @@ internal static partial class TensorAddress
     public static IntPtr OfGradient(Tensor tensor)
     {
         var grad = THSTensor_grad(tensor.Handle);
+        GC.KeepAlive(tensor);
         if (grad == IntPtr.Zero) {
             return IntPtr.Zero;
         }

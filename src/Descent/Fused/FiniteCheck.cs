@@ -21,6 +21,7 @@ internal static unsafe class FiniteCheck
                 finite = false;
             }
         });
+        GC.KeepAlive(tensor); // the scan reads raw memory: the tensor must outlive it
         return finite;
     }
 

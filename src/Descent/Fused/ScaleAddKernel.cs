@@ -28,6 +28,9 @@ internal static unsafe class ScaleAddKernel
         } else {
             Chunks.Run(n, (start, count) => BFloat16((ushort*)px + start, (ushort*)py + start, count, s));
         }
+        // The kernel reads raw memory: the tensors (whose finalizers would free it) must outlive it.
+        GC.KeepAlive(x);
+        GC.KeepAlive(y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
