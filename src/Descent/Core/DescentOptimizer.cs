@@ -45,6 +45,9 @@ public abstract class DescentOptimizer : OptimizerHelper
     /// </summary>
     public bool FusedKernels { get; set; } = true;
 
+    /// <summary>How many updates a fused kernel has made (so tests can tell that the fast path actually ran).</summary>
+    internal long FusedUpdates { get; private protected set; }
+
     /// <summary>
     /// The parameters that live in flat buffers (see <see cref="FlatBuffers"/>), in group order; empty before the first
     /// step and for rules that are not elementwise.

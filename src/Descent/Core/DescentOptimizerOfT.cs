@@ -173,15 +173,15 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
         var pending = new List<UpdateUnit>();
         foreach (var group in _parameter_groups) {
             var options = (TOptions)group.Options;
-            var flat = new HashSet<IntPtr>();
+            var flat = new List<FlatGroup>();
             foreach (var packed in FlatGroupsOf(group)) {
                 if (packed.TryPrepare()) {
                     pending.Add(new UpdateUnit(options, packed.Param, packed.Grad, packed.State, packed));
-                    flat.UnionWith(packed.Members.Select(p => p.Handle));
+                    flat.Add(packed);
                 }
             }
             foreach (var parameter in group.Parameters) {
-                var grad = flat.Contains(parameter.Handle) ? null : parameter.grad;
+                var grad = flat.Exists(f => f.MemberHandles.Contains(parameter.Handle)) ? null : parameter.grad;
                 if (grad is not null) {
                     pending.Add(new UpdateUnit(options, parameter, grad, (ParameterState)_state[parameter.Handle], null));
                 }
@@ -227,12 +227,11 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
     public override void zero_grad()
     {
         using var noGrad = no_grad();
-        var flat = new HashSet<IntPtr>();
-        foreach (var packed in _flatGroups.Values.SelectMany(g => g)) {
+        var flat = _flatGroups.Values.SelectMany(g => g).ToList();
+        foreach (var packed in flat) {
             packed.ZeroGrad();
-            flat.UnionWith(packed.Members.Select(p => p.Handle));
         }
-        foreach (var parameter in _parameter_groups.SelectMany(g => g.Parameters).Where(p => !flat.Contains(p.Handle))) {
+        foreach (var parameter in _parameter_groups.SelectMany(g => g.Parameters).Where(p => !flat.Exists(f => f.MemberHandles.Contains(p.Handle)))) {
             using var grad = parameter.grad;
             grad?.zero_();
         }
@@ -323,6 +322,7 @@ public abstract class DescentOptimizer<TOptions> : DescentOptimizer
             return false;
         }
         unit.State.Step++;
+        FusedUpdates++;
         return true;
     }
 

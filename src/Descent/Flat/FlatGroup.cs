@@ -42,7 +42,7 @@ internal sealed class FlatGroup : IDisposable
     private readonly IntPtr[] _paramAddresses;
     private readonly IntPtr[] _gradAddresses;
     private readonly long[] _versions;
-    private readonly Dictionary<string, Tensor[]> _stateSlots = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stateNames = new(StringComparer.Ordinal);
     private bool _abandoned;
 
 
@@ -50,6 +50,7 @@ internal sealed class FlatGroup : IDisposable
     {
         _members = members;
         _states = states;
+        MemberHandles = members.Select(p => p.Handle).ToHashSet();
         _versions = new long[states.Length];
         _offsets = new long[members.Length + 1];
         for (var i = 0; i < members.Length; i++) {
@@ -87,6 +88,9 @@ internal sealed class FlatGroup : IDisposable
 
     /// <summary>The packed parameters, in order.</summary>
     public IReadOnlyList<Parameter> Members => _members;
+
+    /// <summary>The packed parameters' handles, to tell members from other parameters without allocating.</summary>
+    public IReadOnlySet<IntPtr> MemberHandles { get; }
 
     /// <summary>
     /// Packs <paramref name="members"/> when it pays and is possible: at least two parameters, one dtype and device,
@@ -140,8 +144,10 @@ internal sealed class FlatGroup : IDisposable
             PackState();
         }
         State.Step = step;
-        foreach (var name in _states[0].ScalarNames) {
-            State.SetScalar(name, _states[0].Scalar(name));
+        if (_states[0].ScalarCount > 0) {
+            foreach (var name in _states[0].ScalarNames) {
+                State.SetScalar(name, _states[0].Scalar(name));
+            }
         }
         return true;
     }
@@ -156,7 +162,7 @@ internal sealed class FlatGroup : IDisposable
                 state.SetScalar(name, State.Scalar(name));
             }
         }
-        if (State.TensorNames.Any(name => !_stateSlots.ContainsKey(name))) {
+        if (State.TensorNames.Any(name => !_stateNames.Contains(name))) {
             DistributeState();
         }
     }
@@ -178,7 +184,7 @@ internal sealed class FlatGroup : IDisposable
     public void Dispose()
     {
         State.Dispose();
-        foreach (var slot in _paramSlots.Concat(_gradSlots).Concat(_stateSlots.Values.SelectMany(s => s))) {
+        foreach (var slot in _paramSlots.Concat(_gradSlots)) {
             slot.Dispose();
         }
         Grad.Dispose();
@@ -213,16 +219,12 @@ internal sealed class FlatGroup : IDisposable
 
     private void DistributeState()
     {
-        foreach (var slots in _stateSlots.Values.SelectMany(s => s)) {
-            slots.Dispose();
-        }
-        _stateSlots.Clear();
+        _stateNames.Clear();
         foreach (var name in State.TensorNames) {
-            var slots = _members.Select((p, i) => Slot(State[name], i, p.shape)).ToArray();
-            _stateSlots[name] = slots;
+            _stateNames.Add(name);
             for (var i = 0; i < _states.Length; i++) {
-                // ParameterState.Set disposes the tensor it replaces; each member gets its own handle on the view.
-                _states[i].Set(name, slots[i].alias());
+                // Each member's state owns its view (ParameterState.Set disposes the tensor it replaces).
+                _states[i].Set(name, Slot(State[name], i, _members[i].shape));
             }
         }
         for (var i = 0; i < _states.Length; i++) {

@@ -112,6 +112,7 @@ public class FusedKernelTests
                 optimizer.step();
             }
             set_num_threads(1);
+            Assert.Equal(fused ? 5 : 0, optimizer.FusedUpdates);
             return p.detach().to(ScalarType.Float64).data<double>().ToArray();
         }
         var one = Run(1, fused: true);
@@ -194,6 +195,13 @@ public class FusedKernelTests
             using var generator = new Generator((ulong)(50 + step));
             (model.call(randn(12, 7, generator: generator)) - randn(12, 3, generator: generator)).pow(2).mean().backward();
             optimizer.step();
+        }
+        // The fast path must really have run (a kernel that declined every step would compare the tensor path with
+        // itself), and only where it may: never with the kernels off or with state that is not float32.
+        if (fused && precision == StatePrecision.Auto) {
+            Assert.True(optimizer.FusedUpdates > 0, $"{name} {options}: no fused update ran");
+        } else {
+            Assert.Equal(0, optimizer.FusedUpdates);
         }
         return Problems.Snapshot(model.parameters());
     }
