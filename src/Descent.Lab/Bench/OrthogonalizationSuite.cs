@@ -26,7 +26,8 @@ public static class OrthogonalizationSuite
         var rows = new List<OrthogonalizationResult>();
         foreach (var (m, n) in settings.Shapes) {
             foreach (var batch in settings.Batches) {
-                using var input = randn(new[] { batch, m, n }, dtype: ScalarType.Float32, generator: new Generator(settings.Seed));
+                using var generator = new Generator(settings.Seed);
+                using var input = randn(new[] { batch, m, n }, dtype: ScalarType.Float32, generator: generator);
                 // The products see the matrix the iteration sees: wide (the Gram matrix is the smaller side), in the
                 // compute dtype; the conversion itself is part of Newton–Schulz's overhead, so it is done up front.
                 using var wide = (m > n ? input.transpose(-2, -1) : input).to(settings.ComputeType).contiguous();
@@ -48,15 +49,17 @@ public static class OrthogonalizationSuite
         return rows;
     }
 
-    // The iteration's three products per step, X·Xᵀ, A·A and B·X, with X held fixed: the same shapes and count.
+    // The iteration's three products per step, X·Xᵀ, A·A and B·X, with X held fixed: the same shapes and count. Each
+    // product is freed as soon as it is used, as Newton–Schulz frees its temporaries: holding all fifteen to the end
+    // grows the native heap, which libc trims and regrows on every call, and the page faults cost more than the
+    // products in some process states (which would flatter the ratio).
     private static void Products(Tensor x, int steps)
     {
-        using var scope = NewDisposeScope();
-        var transposed = x.transpose(-2, -1);
+        using var transposed = x.transpose(-2, -1);
         for (var k = 0; k < steps; k++) {
-            var a = x.matmul(transposed);
-            var b = a.matmul(a);
-            b.matmul(x);
+            using var a = x.matmul(transposed);
+            using var b = a.matmul(a);
+            b.matmul(x).Dispose();
         }
     }
 }

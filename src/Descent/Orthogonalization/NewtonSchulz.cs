@@ -78,36 +78,54 @@ public sealed class NewtonSchulz
         using var scope = NewDisposeScope();
         using var scalars = new StepScalars();
         var tall = input.size(-2) > input.size(-1);
-        var x = input.to(ComputeType);
-        if (tall) {
-            // Contiguous, so that a tall matrix is orthogonalized bit for bit as its stored transpose would be: a
-            // batch may hold both (NewtonSchulzBatch), and the products and norms round by memory layout.
-            x = x.transpose(-2, -1).contiguous();
-        }
-        var (normalized, gram) = Normalize(x, scalars);
-        x = normalized;
+        // A tall matrix is iterated as its contiguous transpose, so that it is orthogonalized bit for bit as its
+        // stored transpose would be: a batch may hold both (NewtonSchulzBatch), and products and norms round by layout.
+        var converted = Transposition.Converted(input, ComputeType, tall);
+        var (x, gram) = Normalize(converted, scalars);
+        converted.Dispose();
+        // Each temporary is freed as soon as it is used, not at the scope's end: five iterations' worth of live
+        // matrices grow the native heap, which libc then trims and regrows on every call (page faults that cost up to
+        // half the products' time here, torchsharp-notes §3.5); freed at once, the next allocation reuses the block.
         for (var k = 0; k < Steps; k++) {
             var (a, b, c) = Coefficients.At(k);
-            var a1 = k == 0 && gram is not null ? gram : x.matmul(x.transpose(-2, -1));
+            var gramK = k == 0 && gram is not null ? gram : x.matmul(x.transpose(-2, -1));
             // KellerJordan/Muon's order of operations, B = b·A + (c·A)·A and X = a·X + B·X, each product and sum
             // rounded on its own: in bf16 the rounding order moves singular values by up to ~0.2 near σ = 0.6.
-            var polynomial = ScaleAdd(b, a1, a1.mul(scalars[c]).matmul(a1), scalars);
-            x = ScaleAdd(a, x, polynomial.matmul(x), scalars);
+            var polynomial = ScaleAdd(b, gramK, ScaledProduct(c, gramK, scalars), scalars);
+            gramK.Dispose();
+            var next = ScaleAdd(a, x, polynomial.matmul(x), scalars);
+            polynomial.Dispose();
+            x.Dispose();
+            x = next;
         }
-        if (tall) {
-            x = x.transpose(-2, -1);
-        }
-        return x.to(input.dtype).contiguous().MoveToOuterDisposeScope();
+        return Transposition.Converted(x, input.dtype, tall).contiguous().MoveToOuterDisposeScope();
     }
 
-    // s·x + y, rounded as x.mul(s).add_(y) rounds it; on CPU bf16/float32 in one C# pass into y (bit for bit the same).
+    // (s·A)·A, the scaled copy rounded as A.mul(s) rounds it; on CPU bf16/float32 the scaling is one C# pass.
+    private static Tensor ScaledProduct(double s, Tensor a, StepScalars scalars)
+    {
+        using var scaled = ScaleKernels.Supports(a, a) ? Scaled(s, a) : a.mul(scalars[s]);
+        return scaled.matmul(a);
+    }
+
+    private static Tensor Scaled(double s, Tensor a)
+    {
+        var scaled = empty_like(a);
+        ScaleKernels.Scale(s, a, scaled);
+        return scaled;
+    }
+
+    // s·x + y, rounded as x.mul(s).add_(y) rounds it, consuming y; on CPU bf16/float32 one C# pass into y (bit for
+    // bit the same).
     private static Tensor ScaleAdd(double s, Tensor x, Tensor y, StepScalars scalars)
     {
-        if (!ScaleAddKernel.Supports(x, y)) {
-            return x.mul(scalars[s]).add_(y);
+        if (ScaleKernels.Supports(x, y)) {
+            ScaleKernels.ScaleAdd(s, x, y);
+            return y;
         }
-        ScaleAddKernel.Run(s, x, y);
-        return y;
+        var sum = x.mul(scalars[s]).add_(y);
+        y.Dispose();
+        return sum;
     }
 
     // Scales X so that σ_max ≤ 1 (about); AOL also returns the scaled Gram matrix for the first iteration to reuse.
