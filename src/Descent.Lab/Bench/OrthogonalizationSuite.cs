@@ -8,8 +8,9 @@ namespace Descent.Lab.Bench;
 /// <summary>
 /// Times Muon's Newton–Schulz (<see cref="NewtonSchulz.Muon"/>: Keller's quintic, 5 iterations, Frobenius
 /// pre-normalization) against the matrix products it cannot avoid: per iteration A = X·Xᵀ, A·A and (·)·X on the
-/// wide orientation of the input, in the compute dtype. The ratio is what the rest (dtype conversions, the norm, the
-/// scalings and sums, transposes, the final copy) adds.
+/// wide orientation of the input, in the compute dtype, computed exactly as the iteration computes them (its
+/// workspace's products: in place, or batched for batches of small matrices). The ratio is what the rest (dtype
+/// conversions, the norm, the scalings and sums, transposes, the final copy) adds.
 /// </summary>
 public static class OrthogonalizationSuite
 {
@@ -30,16 +31,19 @@ public static class OrthogonalizationSuite
                 using var input = randn(new[] { batch, m, n }, dtype: ScalarType.Float32, generator: generator);
                 // The products see the matrix the iteration sees: wide (the Gram matrix is the smaller side), in the
                 // compute dtype; the conversion itself is part of Newton–Schulz's overhead, so it is done up front.
-                using var wide = (m > n ? input.transpose(-2, -1) : input).to(settings.ComputeType).contiguous();
-                // libtorch builds its bf16 matrix-product kernels per shape over the first several calls (here about
-                // ten calls ran up to 2.5× slow); both sides share the shapes, so both are warmed before either is
-                // timed, or the one timed first would pay for the other.
+                var (side, length) = (Math.Min(m, n), Math.Max(m, n));
+                using var work = new NewtonSchulzWorkspace(batch, side, length, settings.ComputeType, input.device);
+                using (var wide = m > n ? input.transpose(-2, -1) : input.alias()) {
+                    work.X.copy_(wide);
+                }
+                work.GramProduct();
+                work.Scaled.copy_(work.Gram);
                 for (var i = 0; i < SharedWarmup; i++) {
                     newtonSchulz.Orthogonalize(input).Dispose();
-                    Products(wide, newtonSchulz.Steps);
+                    Products(work, newtonSchulz.Steps);
                 }
                 var ns = BenchTimer.Measure(() => newtonSchulz.Orthogonalize(input).Dispose(), settings.Timing);
-                var products = BenchTimer.Measure(() => Products(wide, newtonSchulz.Steps), settings.Timing);
+                var products = BenchTimer.Measure(() => Products(work, newtonSchulz.Steps), settings.Timing);
                 var row = new OrthogonalizationResult(m, n, batch, settings.ComputeType.ToString(), 3 * newtonSchulz.Steps, ns, products);
                 rows.Add(row);
                 progress?.Invoke(FormattableString.Invariant(
@@ -49,17 +53,13 @@ public static class OrthogonalizationSuite
         return rows;
     }
 
-    // The iteration's three products per step, X·Xᵀ, A·A and B·X, with X held fixed: the same shapes and count. Each
-    // product is freed as soon as it is used, as Newton–Schulz frees its temporaries: holding all fifteen to the end
-    // grows the native heap, which libc trims and regrows on every call, and the page faults cost more than the
-    // products in some process states (which would flatter the ratio).
-    private static void Products(Tensor x, int steps)
+    // The iteration's three products per step, X·Xᵀ, A·A and B·X, with X held fixed: the same shapes and count.
+    private static void Products(NewtonSchulzWorkspace work, int steps)
     {
-        using var transposed = x.transpose(-2, -1);
         for (var k = 0; k < steps; k++) {
-            using var a = x.matmul(transposed);
-            using var b = a.matmul(a);
-            b.matmul(x).Dispose();
+            work.GramProduct();
+            work.PolynomialProduct();
+            work.NextProduct();
         }
     }
 }

@@ -17,6 +17,8 @@ public sealed class NewtonSchulz
 {
     private const int PowerIterations = 10;
 
+    private readonly WorkspacePool _workspaces = new();
+
     /// <summary>Creates an orthogonalizer.</summary>
     /// <param name="coefficients">The polynomial coefficients (default: Keller's quintic).</param>
     /// <param name="steps">Iterations (default: the set's <see cref="NewtonSchulzCoefficients.Steps"/>), ≥ 1.</param>
@@ -75,81 +77,131 @@ public sealed class NewtonSchulz
         if (input.dim() < 2 || !input.is_floating_point()) {
             throw new ArgumentException($"Newton–Schulz needs a floating-point matrix or batch of matrices; got {input.dtype} of shape [{string.Join(", ", input.shape)}].", nameof(input));
         }
+        if (input.numel() == 0) {
+            return input.clone();
+        }
         using var scope = NewDisposeScope();
         using var scalars = new StepScalars();
         var tall = input.size(-2) > input.size(-1);
-        // A tall matrix is iterated as its contiguous transpose, so that it is orthogonalized bit for bit as its
-        // stored transpose would be: a batch may hold both (NewtonSchulzBatch), and products and norms round by layout.
-        var converted = Transposition.Converted(input, ComputeType, tall);
-        var (x, gram) = Normalize(converted, scalars);
-        converted.Dispose();
-        // Each temporary is freed as soon as it is used, not at the scope's end: five iterations' worth of live
-        // matrices grow the native heap, which libc then trims and regrows on every call (page faults that cost up to
-        // half the products' time here, torchsharp-notes §3.5); freed at once, the next allocation reuses the block.
+        var (rows, columns) = tall ? (input.size(-1), input.size(-2)) : (input.size(-2), input.size(-1));
+        var work = _workspaces.Rent(input.numel() / (rows * columns), rows, columns, ComputeType, input.device);
+        try {
+            Load(work, input, tall);
+            Iterate(work, Normalize(work, scalars), scalars);
+            return Unload(work, input, tall).MoveToOuterDisposeScope();
+        } finally {
+            _workspaces.Return(work);
+        }
+    }
+
+    /// <summary>
+    /// Frees the buffers kept between calls. Each call reuses one set per batch size, shape, dtype and device (about
+    /// 2·r·c + 3·r² elements of the compute dtype, r ≤ c the matrix's sides); they stay until this is called or the
+    /// instance is collected.
+    /// </summary>
+    public void ReleaseWorkspaces() => _workspaces.Clear();
+
+    // X ← the input in the compute dtype; a tall matrix as its contiguous transpose, so that it is orthogonalized bit
+    // for bit as its stored transpose would be: a batch may hold both (NewtonSchulzBatch), and products and norms
+    // round by layout. A float32 input is transposed in float32 (the fast copy, see Transposition), then converted.
+    private static void Load(NewtonSchulzWorkspace work, Tensor input, bool tall)
+    {
+        if (!tall) {
+            using var target = work.X.view(input.shape);
+            target.copy_(input);
+        } else if (input.dtype == ScalarType.Float32 && work.X.dtype != ScalarType.Float32) {
+            Transposition.TransposeInto(input, work.Float32Staging);
+            work.X.copy_(work.Float32Staging);
+        } else {
+            Transposition.TransposeInto(input, work.X);
+        }
+    }
+
+    // The result, a new tensor of the input's shape and dtype, from X (transposed back when the input was tall).
+    private static Tensor Unload(NewtonSchulzWorkspace work, Tensor input, bool tall)
+    {
+        if (!tall) {
+            using var iterate = work.X.view(input.shape);
+            return iterate.to(input.dtype, copy: true);
+        }
+        var result = empty(input.shape, dtype: input.dtype, device: input.device);
+        if (input.dtype == ScalarType.Float32 && work.X.dtype != ScalarType.Float32) {
+            work.Float32Staging.copy_(work.X);
+            Transposition.TransposeInto(work.Float32Staging, result);
+        } else {
+            Transposition.TransposeInto(work.X, result);
+        }
+        return result;
+    }
+
+    // KellerJordan/Muon's order of operations, B = b·A + (c·A)·A and X = a·X + B·X, each product and sum rounded on
+    // its own (in bf16 the rounding order moves singular values by up to ~0.2 near σ = 0.6), with every intermediate
+    // in the workspace.
+    private void Iterate(NewtonSchulzWorkspace work, bool gramReady, StepScalars scalars)
+    {
         for (var k = 0; k < Steps; k++) {
             var (a, b, c) = Coefficients.At(k);
-            var gramK = k == 0 && gram is not null ? gram : x.matmul(x.transpose(-2, -1));
-            // KellerJordan/Muon's order of operations, B = b·A + (c·A)·A and X = a·X + B·X, each product and sum
-            // rounded on its own: in bf16 the rounding order moves singular values by up to ~0.2 near σ = 0.6.
-            var polynomial = ScaleAdd(b, gramK, ScaledProduct(c, gramK, scalars), scalars);
-            gramK.Dispose();
-            var next = ScaleAdd(a, x, polynomial.matmul(x), scalars);
-            polynomial.Dispose();
-            x.Dispose();
-            x = next;
+            if (k > 0 || !gramReady) {
+                work.GramProduct();
+            }
+            Scale(c, work.Gram, work.Scaled, scalars);
+            work.PolynomialProduct();
+            ScaleAdd(b, work.Gram, work.Polynomial, scalars);
+            work.NextProduct();
+            ScaleAdd(a, work.X, work.Next, scalars);
+            work.Advance();
         }
-        return Transposition.Converted(x, input.dtype, tall).contiguous().MoveToOuterDisposeScope();
     }
 
-    // (s·A)·A, the scaled copy rounded as A.mul(s) rounds it; on CPU bf16/float32 the scaling is one C# pass.
-    private static Tensor ScaledProduct(double s, Tensor a, StepScalars scalars)
+    // into ← s·x, rounded as x.mul(s) rounds it; on CPU bf16/float32 one C# pass.
+    private static void Scale(double s, Tensor x, Tensor into, StepScalars scalars)
     {
-        using var scaled = ScaleKernels.Supports(a, a) ? Scaled(s, a) : a.mul(scalars[s]);
-        return scaled.matmul(a);
+        if (ScaleKernels.Supports(x, into)) {
+            ScaleKernels.Scale(s, x, into);
+        } else {
+            into.copy_(x).mul_(scalars[s]);
+        }
     }
 
-    private static Tensor Scaled(double s, Tensor a)
-    {
-        var scaled = empty_like(a);
-        ScaleKernels.Scale(s, a, scaled);
-        return scaled;
-    }
-
-    // s·x + y, rounded as x.mul(s).add_(y) rounds it, consuming y; on CPU bf16/float32 one C# pass into y (bit for
-    // bit the same).
-    private static Tensor ScaleAdd(double s, Tensor x, Tensor y, StepScalars scalars)
+    // y ← s·x + y, rounded as x.mul(s).add_(y) rounds it; on CPU bf16/float32 one C# pass (bit for bit the same).
+    private static void ScaleAdd(double s, Tensor x, Tensor y, StepScalars scalars)
     {
         if (ScaleKernels.Supports(x, y)) {
             ScaleKernels.ScaleAdd(s, x, y);
-            return y;
+            return;
         }
-        var sum = x.mul(scalars[s]).add_(y);
-        y.Dispose();
-        return sum;
+        using var sum = x.mul(scalars[s]).add_(y);
+        y.copy_(sum);
     }
 
-    // Scales X so that σ_max ≤ 1 (about); AOL also returns the scaled Gram matrix for the first iteration to reuse.
-    private (Tensor X, Tensor? Gram) Normalize(Tensor x, StepScalars scalars)
+    // Scales X in place so that σ_max ≤ 1 (about). AOL also leaves the scaled Gram matrix in the workspace for the
+    // first iteration to reuse, and says so.
+    private bool Normalize(NewtonSchulzWorkspace work, StepScalars scalars)
     {
+        var x = work.X;
         var safety = scalars[Coefficients.NormalizationSafety];
         var epsilon = scalars[Epsilon];
         switch (PreNormalization) {
             case PreNormalization.Frobenius:
                 var frobenius = linalg.vector_norm(x, 2, new long[] { -2, -1 }, keepdim: true);
-                return (x.div(frobenius.mul_(safety).add_(epsilon)), null);
+                x.div_(frobenius.mul_(safety).add_(epsilon));
+                return false;
             case PreNormalization.Spectral:
-                return (x.div(SpectralNormEstimate(x).mul_(safety).add_(epsilon)), null);
+                x.div_(SpectralNormEstimate(x).mul_(safety).add_(epsilon));
+                return false;
             default:
-                var gram = x.matmul(x.transpose(-2, -1));
-                var rowSums = gram.abs().sum(-1).clamp_min(epsilon);
+                work.GramProduct();
+                var gram = work.Gram;
+                var rowSums = work.Scaled.copy_(gram).abs_().sum(-1).clamp_min(epsilon);
                 // libtorch's vectorized bf16 rsqrt rounds differently from its scalar loop (which takes the tail of a
                 // row of elements), so a matrix's scale would depend on its place in a batch; float32's rsqrt is
                 // exact in both, and rounding its result to bf16 gives what the scalar bf16 loop gives.
                 var rowScale = rowSums.dtype == ScalarType.BFloat16
                     ? rowSums.to(ScalarType.Float32).rsqrt_().to(ScalarType.BFloat16)
                     : rowSums.rsqrt_();
-                var scaledGram = gram.mul_(rowScale.unsqueeze(-1)).mul_(rowScale.unsqueeze(-2));
-                return (x.mul(rowScale.unsqueeze(-1)), scaledGram);
+                gram.mul_(rowScale.unsqueeze(-1)).mul_(rowScale.unsqueeze(-2));
+                x.mul_(rowScale.unsqueeze(-1));
+                return true;
         }
     }
 
