@@ -17,7 +17,6 @@ public sealed class NewtonSchulz
 {
     private const int PowerIterations = 10;
 
-    private readonly WorkspacePool _workspaces = new();
 
     /// <summary>Creates an orthogonalizer.</summary>
     /// <param name="coefficients">The polynomial coefficients (default: Keller's quintic).</param>
@@ -84,22 +83,33 @@ public sealed class NewtonSchulz
         using var scalars = new StepScalars();
         var tall = input.size(-2) > input.size(-1);
         var (rows, columns) = tall ? (input.size(-1), input.size(-2)) : (input.size(-2), input.size(-1));
-        var work = _workspaces.Rent(input.numel() / (rows * columns), rows, columns, ComputeType, input.device);
+        var work = WorkspacePool.Shared.Rent(input.numel() / (rows * columns), rows, columns, ComputeType, input.device);
         try {
             Load(work, input, tall);
             Iterate(work, Normalize(work, scalars), scalars);
             return Unload(work, input, tall).MoveToOuterDisposeScope();
         } finally {
-            _workspaces.Return(work);
+            WorkspacePool.Shared.Return(work);
         }
     }
 
     /// <summary>
-    /// Frees the buffers kept between calls. Each call reuses one set per batch size, shape, dtype and device (about
-    /// 2·r·c + 3·r² elements of the compute dtype, r ≤ c the matrix's sides); they stay until this is called or the
-    /// instance is collected.
+    /// The most bytes of iteration buffers kept between calls, shared by every instance (default 64 MiB). A call
+    /// needs 2·r·c + 3·r² elements of the compute dtype per matrix (r ≤ c its sides), plus a float32 copy of the
+    /// r·c ones for a tall float32 input. Kept buffers make repeated calls allocate only their result: without them
+    /// libc trims and regrows the heap between calls, and the page faults cost up to 2× the matrix products
+    /// (torchsharp-notes §3.5). The least recently used go first; 0 keeps none. Lowering it frees the excess at once.
     /// </summary>
-    public void ReleaseWorkspaces() => _workspaces.Clear();
+    public static long WorkspaceBudgetBytes {
+        get => WorkspacePool.Shared.BudgetBytes;
+        set {
+            Hyperparameter.AtLeast(nameof(WorkspaceBudgetBytes), value, 0L);
+            WorkspacePool.Shared.BudgetBytes = value;
+        }
+    }
+
+    /// <summary>Frees every iteration buffer kept between calls (see <see cref="WorkspaceBudgetBytes"/>).</summary>
+    public static void ReleaseWorkspaces() => WorkspacePool.Shared.Clear();
 
     // X ← the input in the compute dtype; a tall matrix as its contiguous transpose, so that it is orthogonalized bit
     // for bit as its stored transpose would be: a batch may hold both (NewtonSchulzBatch), and products and norms

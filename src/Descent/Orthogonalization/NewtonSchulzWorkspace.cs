@@ -40,6 +40,9 @@ internal sealed class NewtonSchulzWorkspace : IDisposable
     /// <summary>What the workspace fits: batch, rows, columns, dtype and device.</summary>
     public (long Batch, long Rows, long Columns, ScalarType DType, string Device) Key { get; }
 
+    /// <summary>The bytes the buffers hold (the float32 staging buffer included once made).</summary>
+    public long Bytes => X.ElementSize * (2 * X.numel() + 3 * Gram.numel()) + (_staging?.numel() ?? 0) * sizeof(float);
+
     /// <summary>The iterate X, (B, r, c).</summary>
     public Tensor X => _x.All;
 

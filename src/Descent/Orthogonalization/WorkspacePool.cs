@@ -1,37 +1,61 @@
-using System;
 using System.Collections.Generic;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace Descent.Orthogonalization;
 
 /// <summary>
-/// Newton–Schulz workspaces kept for reuse, by batch, shape, dtype and device. A workspace is taken out while a call
-/// uses it, so calls on several threads at once each get their own (a second one is made when needed).
+/// Newton–Schulz workspaces kept for reuse, shared by every <see cref="NewtonSchulz"/> (optimizers build a new one
+/// from their options at each step), up to a byte budget: the least recently returned go first, and a workspace
+/// larger than the whole budget is not kept (at those sizes the products dwarf the cost of allocating). A workspace
+/// is taken out while a call uses it, so concurrent calls each get their own.
 /// </summary>
 internal sealed class WorkspacePool
 {
-    private readonly Dictionary<(long Batch, long Rows, long Columns, ScalarType DType, string Device), Stack<NewtonSchulzWorkspace>> _free = new();
+    private readonly LinkedList<NewtonSchulzWorkspace> _free = new();
+    private long _budgetBytes;
+    private long _keptBytes;
 
-    /// <summary>A workspace for (batch, rows, columns): a kept one if free, else a new one.</summary>
+    public WorkspacePool(long budgetBytes) => _budgetBytes = budgetBytes;
+
+    /// <summary>The pool every Newton–Schulz uses.</summary>
+    public static WorkspacePool Shared { get; } = new(64L << 20);
+
+    /// <summary>The most bytes of workspaces kept between calls; lowering it frees the excess at once.</summary>
+    public long BudgetBytes {
+        get { lock (_free) { return _budgetBytes; } }
+        set { lock (_free) { _budgetBytes = value; Trim(); } }
+    }
+
+    /// <summary>Bytes of the workspaces kept now.</summary>
+    public long KeptBytes { get { lock (_free) { return _keptBytes; } } }
+
+    /// <summary>A workspace for (batch, rows, columns): a kept one if there is one, else a new one.</summary>
     public NewtonSchulzWorkspace Rent(long batch, long rows, long columns, ScalarType dtype, Device device)
     {
+        var key = (batch, rows, columns, dtype, device.ToString());
         lock (_free) {
-            if (_free.TryGetValue((batch, rows, columns, dtype, device.ToString()), out var stack) && stack.Count > 0) {
-                return stack.Pop();
+            var kept = _free.FirstOrDefault(workspace => workspace.Key == key);
+            if (kept is not null) {
+                _free.Remove(kept);
+                _keptBytes -= kept.Bytes;
+                return kept;
             }
         }
         return new NewtonSchulzWorkspace(batch, rows, columns, dtype, device);
     }
 
-    /// <summary>Keeps a workspace for the next call of its shape.</summary>
+    /// <summary>Keeps a workspace for the next call of its shape, within the budget.</summary>
     public void Return(NewtonSchulzWorkspace workspace)
     {
         lock (_free) {
-            var key = workspace.Key;
-            if (!_free.TryGetValue(key, out var stack)) {
-                _free[key] = stack = new Stack<NewtonSchulzWorkspace>();
+            if (workspace.Bytes > _budgetBytes) {
+                workspace.Dispose();
+                return;
             }
-            stack.Push(workspace);
+            _free.AddFirst(workspace);
+            _keptBytes += workspace.Bytes;
+            Trim();
         }
     }
 
@@ -39,12 +63,21 @@ internal sealed class WorkspacePool
     public void Clear()
     {
         lock (_free) {
-            foreach (var stack in _free.Values) {
-                foreach (var workspace in stack) {
-                    workspace.Dispose();
-                }
+            foreach (var workspace in _free) {
+                workspace.Dispose();
             }
             _free.Clear();
+            _keptBytes = 0;
+        }
+    }
+
+    // Frees the least recently returned workspaces until the rest fit the budget (the caller holds the lock).
+    private void Trim()
+    {
+        while (_keptBytes > _budgetBytes && _free.Last is { } last) {
+            _free.RemoveLast();
+            _keptBytes -= last.Value.Bytes;
+            last.Value.Dispose();
         }
     }
 }
