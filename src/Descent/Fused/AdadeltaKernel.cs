@@ -12,7 +12,7 @@ namespace Descent.Fused;
 internal static unsafe class AdadeltaKernel
 {
     /// <summary>The per-step constants, rounded to float32 as libtorch rounds Scalars.</summary>
-    public readonly struct Constants
+    public readonly struct Constants : IVectorStep
     {
         public Constants(double rho, double eps, double lr, Prologue prologue)
         {
@@ -28,42 +28,25 @@ internal static unsafe class AdadeltaKernel
         public float Eps { get; }
         public float NegativeLr { get; }
         public Prologue Prologue { get; }
+
+        /// <summary>One vector of the rule (see <see cref="IVectorStep"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(float* p, float* g, float* s, float* a, float* unused)
+        {
+            var eps = new Vector<float>(Eps);
+            var theta = Unsafe.Read<Vector<float>>(p);
+            var grad = Prologue.Apply(Unsafe.Read<Vector<float>>(g), ref theta);
+            var square = TorchOps.AddCMul(Unsafe.Read<Vector<float>>(s) * Rho, grad, grad, OneMinusRho);
+            Unsafe.Write(s, square);
+            var std = Vector.SquareRoot(square + eps);
+            var accumulated = Unsafe.Read<Vector<float>>(a);
+            var delta = Vector.SquareRoot(accumulated + eps) / std * grad;
+            Unsafe.Write(a, TorchOps.AddCMul(accumulated * Rho, delta, delta, OneMinusRho));
+            Unsafe.Write(p, TorchOps.Add(theta, delta, NegativeLr));
+        }
     }
 
     /// <summary>Updates n elements.</summary>
-    public static void Run(float* param, float* grad, float* squareAverage, float* deltaAverage, long n, Constants c)
-    {
-        var (p, g, s, a) = ((IntPtr)param, (IntPtr)grad, (IntPtr)squareAverage, (IntPtr)deltaAverage);
-        Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)s, (float*)a, start, start + count, c));
-    }
-
-    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Range(float* p, float* g, float* s, float* a, long i, long end, Constants c)
-    {
-        var width = Vector<float>.Count;
-        var eps = new Vector<float>(c.Eps);
-        for (; i + width <= end; i += width) {
-            var theta = Unsafe.Read<Vector<float>>(p + i);
-            var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var square = TorchOps.AddCMul(Unsafe.Read<Vector<float>>(s + i) * c.Rho, grad, grad, c.OneMinusRho);
-            Unsafe.Write(s + i, square);
-            var std = Vector.SquareRoot(square + eps);
-            var accumulated = Unsafe.Read<Vector<float>>(a + i);
-            var delta = Vector.SquareRoot(accumulated + eps) / std * grad;
-            Unsafe.Write(a + i, TorchOps.AddCMul(accumulated * c.Rho, delta, delta, c.OneMinusRho));
-            Unsafe.Write(p + i, TorchOps.Add(theta, delta, c.NegativeLr));
-        }
-        for (; i < end; i++) {
-            var theta = p[i];
-            var grad = c.Prologue.Apply(g[i], ref theta);
-            var square = TorchOps.AddCMul(s[i] * c.Rho, grad, grad, c.OneMinusRho);
-            s[i] = square;
-            var std = MathF.Sqrt(square + c.Eps);
-            var accumulated = a[i];
-            var delta = MathF.Sqrt(accumulated + c.Eps) / std * grad;
-            a[i] = TorchOps.AddCMul(accumulated * c.Rho, delta, delta, c.OneMinusRho);
-            p[i] = TorchOps.Add(theta, delta, c.NegativeLr);
-        }
-    }
+    public static void Run(float* param, float* grad, float* squareAverage, float* deltaAverage, long n, Constants c) =>
+        Elementwise.Run(c, param, grad, squareAverage, deltaAverage, null, n);
 }

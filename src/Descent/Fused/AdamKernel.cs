@@ -13,7 +13,7 @@ namespace Descent.Fused;
 internal static unsafe class AdamKernel
 {
     /// <summary>The per-step constants, computed once in double and rounded to float32 as libtorch rounds Scalars.</summary>
-    public readonly struct Constants
+    public readonly struct Constants : IVectorStep
     {
         public Constants(double beta1, double beta2, double eps, double lr, long step, bool amsgrad, Prologue prologue)
         {
@@ -31,47 +31,27 @@ internal static unsafe class AdamKernel
         public float NegativeStepSize { get; }
         public bool AmsGrad { get; }
         public Prologue Prologue { get; }
+
+        /// <summary>One vector of the rule (see <see cref="IVectorStep"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(float* p, float* g, float* m, float* v, float* vmax)
+        {
+            var theta = Unsafe.Read<Vector<float>>(p);
+            var grad = Prologue.Apply(Unsafe.Read<Vector<float>>(g), ref theta);
+            var first = Moments.First(Unsafe.Read<Vector<float>>(m), grad);
+            var second = Moments.Second(Unsafe.Read<Vector<float>>(v), grad);
+            Unsafe.Write(m, first);
+            Unsafe.Write(v, second);
+            if (AmsGrad) {
+                second = Vector.Max(Unsafe.Read<Vector<float>>(vmax), second);
+                Unsafe.Write(vmax, second);
+            }
+            var denom = Vector.SquareRoot(second) / new Vector<float>(BiasCorrection2Sqrt) + new Vector<float>(Eps);
+            Unsafe.Write(p, TorchOps.AddCDiv(theta, first, denom, NegativeStepSize));
+        }
     }
 
     /// <summary>Updates n elements; <paramref name="maxSecond"/> is read only with AMSGrad.</summary>
-    public static void Run(float* param, float* grad, float* first, float* second, float* maxSecond, long n, Constants c)
-    {
-        var (p, g, m, v, vmax) = ((IntPtr)param, (IntPtr)grad, (IntPtr)first, (IntPtr)second, (IntPtr)maxSecond);
-        Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)m, (float*)v, (float*)vmax, start, start + count, c));
-    }
-
-    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Range(float* p, float* g, float* m, float* v, float* vmax, long i, long end, Constants c)
-    {
-        var width = Vector<float>.Count;
-        for (; i + width <= end; i += width) {
-            var theta = Unsafe.Read<Vector<float>>(p + i);
-            var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var first = c.Moments.First(Unsafe.Read<Vector<float>>(m + i), grad);
-            var second = c.Moments.Second(Unsafe.Read<Vector<float>>(v + i), grad);
-            Unsafe.Write(m + i, first);
-            Unsafe.Write(v + i, second);
-            if (c.AmsGrad) {
-                second = Vector.Max(Unsafe.Read<Vector<float>>(vmax + i), second);
-                Unsafe.Write(vmax + i, second);
-            }
-            var denom = Vector.SquareRoot(second) / new Vector<float>(c.BiasCorrection2Sqrt) + new Vector<float>(c.Eps);
-            Unsafe.Write(p + i, TorchOps.AddCDiv(theta, first, denom, c.NegativeStepSize));
-        }
-        for (; i < end; i++) {
-            var theta = p[i];
-            var grad = c.Prologue.Apply(g[i], ref theta);
-            var first = c.Moments.First(m[i], grad);
-            var second = c.Moments.Second(v[i], grad);
-            m[i] = first;
-            v[i] = second;
-            if (c.AmsGrad) {
-                second = MathF.Max(vmax[i], second);
-                vmax[i] = second;
-            }
-            var denom = MathF.Sqrt(second) / c.BiasCorrection2Sqrt + c.Eps;
-            p[i] = TorchOps.AddCDiv(theta, first, denom, c.NegativeStepSize);
-        }
-    }
+    public static void Run(float* param, float* grad, float* first, float* second, float* maxSecond, long n, Constants c) =>
+        Elementwise.Run(c, param, grad, first, second, c.AmsGrad ? maxSecond : null, n);
 }

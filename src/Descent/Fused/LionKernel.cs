@@ -13,7 +13,7 @@ namespace Descent.Fused;
 internal static unsafe class LionKernel
 {
     /// <summary>The per-step constants, rounded to float32 as libtorch rounds Scalars.</summary>
-    public readonly struct Constants
+    public readonly struct Constants : IVectorStep
     {
         public Constants(double beta1, double beta2, double lr, Prologue prologue)
         {
@@ -31,35 +31,21 @@ internal static unsafe class LionKernel
         public float OneMinusBeta2 { get; }
         public float NegativeLr { get; }
         public Prologue Prologue { get; }
+
+        /// <summary>One vector of the rule (see <see cref="IVectorStep"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(float* p, float* g, float* m, float* unused, float* unused2)
+        {
+            var theta = Unsafe.Read<Vector<float>>(p);
+            var grad = Prologue.Apply(Unsafe.Read<Vector<float>>(g), ref theta);
+            var momentum = Unsafe.Read<Vector<float>>(m);
+            var direction = Sign.Of(TorchOps.Add(momentum * Beta1, grad, OneMinusBeta1));
+            Unsafe.Write(p, TorchOps.Add(theta, direction, NegativeLr));
+            Unsafe.Write(m, TorchOps.Add(momentum * Beta2, grad, OneMinusBeta2));
+        }
     }
 
     /// <summary>Updates n elements.</summary>
-    public static void Run(float* param, float* grad, float* momentum, long n, Constants c)
-    {
-        var (p, g, m) = ((IntPtr)param, (IntPtr)grad, (IntPtr)momentum);
-        Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)m, start, start + count, c));
-    }
-
-    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Range(float* p, float* g, float* m, long i, long end, Constants c)
-    {
-        var width = Vector<float>.Count;
-        for (; i + width <= end; i += width) {
-            var theta = Unsafe.Read<Vector<float>>(p + i);
-            var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var momentum = Unsafe.Read<Vector<float>>(m + i);
-            var direction = Sign.Of(TorchOps.Add(momentum * c.Beta1, grad, c.OneMinusBeta1));
-            Unsafe.Write(p + i, TorchOps.Add(theta, direction, c.NegativeLr));
-            Unsafe.Write(m + i, TorchOps.Add(momentum * c.Beta2, grad, c.OneMinusBeta2));
-        }
-        for (; i < end; i++) {
-            var theta = p[i];
-            var grad = c.Prologue.Apply(g[i], ref theta);
-            var momentum = m[i];
-            var direction = Sign.Of(TorchOps.Add(momentum * c.Beta1, grad, c.OneMinusBeta1));
-            p[i] = TorchOps.Add(theta, direction, c.NegativeLr);
-            m[i] = TorchOps.Add(momentum * c.Beta2, grad, c.OneMinusBeta2);
-        }
-    }
+    public static void Run(float* param, float* grad, float* momentum, long n, Constants c) =>
+        Elementwise.Run(c, param, grad, momentum, null, null, n);
 }

@@ -28,15 +28,7 @@ internal readonly struct Moments
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector<float> First(Vector<float> m, Vector<float> g) => TorchOps.Add(m * Beta1, g, OneMinusBeta1);
 
-    /// <inheritdoc cref="First(Vector{float}, Vector{float})" />
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public float First(float m, float g) => TorchOps.Add(m * Beta1, g, OneMinusBeta1);
-
     /// <summary>β2·v + (1 − β2)·g².</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector<float> Second(Vector<float> v, Vector<float> g) => TorchOps.AddCMul(v * Beta2, g, g, OneMinusBeta2);
-
-    /// <inheritdoc cref="Second(Vector{float}, Vector{float})" />
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public float Second(float v, float g) => TorchOps.AddCMul(v * Beta2, g, g, OneMinusBeta2);
 }

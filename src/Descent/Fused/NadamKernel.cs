@@ -13,7 +13,7 @@ namespace Descent.Fused;
 internal static unsafe class NadamKernel
 {
     /// <summary>The per-step constants, computed in double and rounded to float32 as libtorch rounds Scalars.</summary>
-    public readonly struct Constants
+    public readonly struct Constants : IVectorStep
     {
         public Constants(double beta1, double beta2, double eps, double biasCorrection2, double gradCoefficient,
             double momentumCoefficient, Prologue prologue)
@@ -38,41 +38,24 @@ internal static unsafe class NadamKernel
         /// <summary>−lr·μ_{t+1}/(1 − Π_t·μ_{t+1}).</summary>
         public float MomentumCoefficient { get; }
         public Prologue Prologue { get; }
+
+        /// <summary>One vector of the rule (see <see cref="IVectorStep"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(float* p, float* g, float* m, float* v, float* unused)
+        {
+            var theta = Unsafe.Read<Vector<float>>(p);
+            var grad = Prologue.Apply(Unsafe.Read<Vector<float>>(g), ref theta);
+            var first = Moments.First(Unsafe.Read<Vector<float>>(m), grad);
+            var second = Moments.Second(Unsafe.Read<Vector<float>>(v), grad);
+            Unsafe.Write(m, first);
+            Unsafe.Write(v, second);
+            var denom = Vector.SquareRoot(second / new Vector<float>(BiasCorrection2)) + new Vector<float>(Eps);
+            theta = TorchOps.AddCDiv(theta, grad, denom, GradCoefficient);
+            Unsafe.Write(p, TorchOps.AddCDiv(theta, first, denom, MomentumCoefficient));
+        }
     }
 
     /// <summary>Updates n elements.</summary>
-    public static void Run(float* param, float* grad, float* first, float* second, long n, Constants c)
-    {
-        var (p, g, m, v) = ((IntPtr)param, (IntPtr)grad, (IntPtr)first, (IntPtr)second);
-        Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)m, (float*)v, start, start + count, c));
-    }
-
-    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Range(float* p, float* g, float* m, float* v, long i, long end, Constants c)
-    {
-        var width = Vector<float>.Count;
-        for (; i + width <= end; i += width) {
-            var theta = Unsafe.Read<Vector<float>>(p + i);
-            var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var first = c.Moments.First(Unsafe.Read<Vector<float>>(m + i), grad);
-            var second = c.Moments.Second(Unsafe.Read<Vector<float>>(v + i), grad);
-            Unsafe.Write(m + i, first);
-            Unsafe.Write(v + i, second);
-            var denom = Vector.SquareRoot(second / new Vector<float>(c.BiasCorrection2)) + new Vector<float>(c.Eps);
-            theta = TorchOps.AddCDiv(theta, grad, denom, c.GradCoefficient);
-            Unsafe.Write(p + i, TorchOps.AddCDiv(theta, first, denom, c.MomentumCoefficient));
-        }
-        for (; i < end; i++) {
-            var theta = p[i];
-            var grad = c.Prologue.Apply(g[i], ref theta);
-            var first = c.Moments.First(m[i], grad);
-            var second = c.Moments.Second(v[i], grad);
-            m[i] = first;
-            v[i] = second;
-            var denom = MathF.Sqrt(second / c.BiasCorrection2) + c.Eps;
-            theta = TorchOps.AddCDiv(theta, grad, denom, c.GradCoefficient);
-            p[i] = TorchOps.AddCDiv(theta, first, denom, c.MomentumCoefficient);
-        }
-    }
+    public static void Run(float* param, float* grad, float* first, float* second, long n, Constants c) =>
+        Elementwise.Run(c, param, grad, first, second, null, n);
 }

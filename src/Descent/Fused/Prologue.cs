@@ -7,7 +7,7 @@ namespace Descent.Fused;
 /// <summary>
 /// What every kernel does first to an element, in the core's order: the gradient's sign (<c>maximize</c>) and coupled
 /// weight decay, g = sign·grad + λ·θ (θ before decay; one fused multiply-add, as libtorch's <c>grad.add(θ, alpha: λ)</c>),
-/// then decoupled decay, θ ← scale·θ. Written once for the vector and the scalar tail so the two agree bit for bit.
+/// then decoupled decay, θ ← scale·θ.
 /// </summary>
 internal readonly struct Prologue
 {
@@ -26,19 +26,6 @@ internal readonly struct Prologue
         var g = _sign == 1 ? grad : grad * _sign;
         if (_coupled != 0) {
             g = Vector.FusedMultiplyAdd(param, new Vector<float>(_coupled), g);
-        }
-        if (_scale != 1) {
-            param *= _scale;
-        }
-        return g;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public float Apply(float grad, ref float param)
-    {
-        var g = _sign == 1 ? grad : grad * _sign;
-        if (_coupled != 0) {
-            g = MathF.FusedMultiplyAdd(param, _coupled, g);
         }
         if (_scale != 1) {
             param *= _scale;

@@ -12,7 +12,7 @@ namespace Descent.Fused;
 internal static unsafe class RmspropKernel
 {
     /// <summary>The per-step constants, rounded to float32 as libtorch rounds Scalars.</summary>
-    public readonly struct Constants
+    public readonly struct Constants : IVectorStep
     {
         public Constants(double alpha, double eps, double momentum, bool centered, double lr, Prologue prologue)
         {
@@ -34,66 +34,38 @@ internal static unsafe class RmspropKernel
         public bool Centered { get; }
         public float NegativeLr { get; }
         public Prologue Prologue { get; }
+
+        /// <summary>One vector of the rule (see <see cref="IVectorStep"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(float* p, float* g, float* s, float* a, float* b)
+        {
+            var theta = Unsafe.Read<Vector<float>>(p);
+            var grad = Prologue.Apply(Unsafe.Read<Vector<float>>(g), ref theta);
+            var square = TorchOps.AddCMul(Unsafe.Read<Vector<float>>(s) * Alpha, grad, grad, OneMinusAlpha);
+            Unsafe.Write(s, square);
+            Vector<float> avg;
+            if (Centered) {
+                var mean = TorchOps.Add(Unsafe.Read<Vector<float>>(a) * Alpha, grad, OneMinusAlpha);
+                Unsafe.Write(a, mean);
+                avg = Vector.SquareRoot(TorchOps.AddCMul(square, mean, mean, -1f));
+            } else {
+                avg = Vector.SquareRoot(square);
+            }
+            avg += new Vector<float>(Eps);
+            if (UsesMomentum) {
+                var buffer = TorchOps.AddCDiv(Unsafe.Read<Vector<float>>(b) * Momentum, grad, avg, 1f);
+                Unsafe.Write(b, buffer);
+                Unsafe.Write(p, TorchOps.Add(theta, buffer, NegativeLr));
+            } else {
+                Unsafe.Write(p, TorchOps.AddCDiv(theta, grad, avg, NegativeLr));
+            }
+        }
     }
 
     /// <summary>
     /// Updates n elements; <paramref name="gradAverage"/> is used only when centered, <paramref name="buffer"/> only
     /// with momentum.
     /// </summary>
-    public static void Run(float* param, float* grad, float* squareAverage, float* gradAverage, float* buffer, long n, Constants c)
-    {
-        var (p, g, s, a, b) = ((IntPtr)param, (IntPtr)grad, (IntPtr)squareAverage, (IntPtr)gradAverage, (IntPtr)buffer);
-        Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)s, (float*)a, (float*)b, start, start + count, c));
-    }
-
-    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Range(float* p, float* g, float* s, float* a, float* b, long i, long end, Constants c)
-    {
-        var width = Vector<float>.Count;
-        for (; i + width <= end; i += width) {
-            var theta = Unsafe.Read<Vector<float>>(p + i);
-            var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var square = TorchOps.AddCMul(Unsafe.Read<Vector<float>>(s + i) * c.Alpha, grad, grad, c.OneMinusAlpha);
-            Unsafe.Write(s + i, square);
-            Vector<float> avg;
-            if (c.Centered) {
-                var mean = TorchOps.Add(Unsafe.Read<Vector<float>>(a + i) * c.Alpha, grad, c.OneMinusAlpha);
-                Unsafe.Write(a + i, mean);
-                avg = Vector.SquareRoot(TorchOps.AddCMul(square, mean, mean, -1f));
-            } else {
-                avg = Vector.SquareRoot(square);
-            }
-            avg += new Vector<float>(c.Eps);
-            if (c.UsesMomentum) {
-                var buffer = TorchOps.AddCDiv(Unsafe.Read<Vector<float>>(b + i) * c.Momentum, grad, avg, 1f);
-                Unsafe.Write(b + i, buffer);
-                Unsafe.Write(p + i, TorchOps.Add(theta, buffer, c.NegativeLr));
-            } else {
-                Unsafe.Write(p + i, TorchOps.AddCDiv(theta, grad, avg, c.NegativeLr));
-            }
-        }
-        for (; i < end; i++) {
-            var theta = p[i];
-            var grad = c.Prologue.Apply(g[i], ref theta);
-            var square = TorchOps.AddCMul(s[i] * c.Alpha, grad, grad, c.OneMinusAlpha);
-            s[i] = square;
-            float avg;
-            if (c.Centered) {
-                var mean = TorchOps.Add(a[i] * c.Alpha, grad, c.OneMinusAlpha);
-                a[i] = mean;
-                avg = MathF.Sqrt(TorchOps.AddCMul(square, mean, mean, -1f));
-            } else {
-                avg = MathF.Sqrt(square);
-            }
-            avg += c.Eps;
-            if (c.UsesMomentum) {
-                var buffer = TorchOps.AddCDiv(b[i] * c.Momentum, grad, avg, 1f);
-                b[i] = buffer;
-                p[i] = TorchOps.Add(theta, buffer, c.NegativeLr);
-            } else {
-                p[i] = TorchOps.AddCDiv(theta, grad, avg, c.NegativeLr);
-            }
-        }
-    }
+    public static void Run(float* param, float* grad, float* squareAverage, float* gradAverage, float* buffer, long n, Constants c) =>
+        Elementwise.Run(c, param, grad, squareAverage, c.Centered ? gradAverage : null, c.UsesMomentum ? buffer : null, n);
 }

@@ -12,7 +12,7 @@ namespace Descent.Fused;
 internal static unsafe class SgdKernel
 {
     /// <summary>The per-step constants, rounded to float32 as libtorch rounds Scalars.</summary>
-    public readonly struct Constants
+    public readonly struct Constants : IVectorStep
     {
         public Constants(double momentum, double dampening, bool nesterov, bool freshBuffer, double lr, Prologue prologue)
         {
@@ -32,41 +32,24 @@ internal static unsafe class SgdKernel
         public bool FreshBuffer { get; }
         public float NegativeLr { get; }
         public Prologue Prologue { get; }
+
+        /// <summary>One vector of the rule (see <see cref="IVectorStep"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(float* p, float* g, float* b, float* unused, float* unused2)
+        {
+            var theta = Unsafe.Read<Vector<float>>(p);
+            var grad = Prologue.Apply(Unsafe.Read<Vector<float>>(g), ref theta);
+            var direction = grad;
+            if (Momentum != 0) {
+                var buffer = FreshBuffer ? grad : TorchOps.Add(Unsafe.Read<Vector<float>>(b) * Momentum, grad, OneMinusDampening);
+                Unsafe.Write(b, buffer);
+                direction = Nesterov ? TorchOps.Add(grad, buffer, Momentum) : buffer;
+            }
+            Unsafe.Write(p, TorchOps.Add(theta, direction, NegativeLr));
+        }
     }
 
     /// <summary>Updates n elements; <paramref name="buffer"/> is used only when the momentum is not 0.</summary>
-    public static void Run(float* param, float* grad, float* buffer, long n, Constants c)
-    {
-        var (p, g, b) = ((IntPtr)param, (IntPtr)grad, (IntPtr)buffer);
-        Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)b, start, start + count, c));
-    }
-
-    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Range(float* p, float* g, float* b, long i, long end, Constants c)
-    {
-        var width = Vector<float>.Count;
-        for (; i + width <= end; i += width) {
-            var theta = Unsafe.Read<Vector<float>>(p + i);
-            var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var direction = grad;
-            if (c.Momentum != 0) {
-                var buffer = c.FreshBuffer ? grad : TorchOps.Add(Unsafe.Read<Vector<float>>(b + i) * c.Momentum, grad, c.OneMinusDampening);
-                Unsafe.Write(b + i, buffer);
-                direction = c.Nesterov ? TorchOps.Add(grad, buffer, c.Momentum) : buffer;
-            }
-            Unsafe.Write(p + i, TorchOps.Add(theta, direction, c.NegativeLr));
-        }
-        for (; i < end; i++) {
-            var theta = p[i];
-            var grad = c.Prologue.Apply(g[i], ref theta);
-            var direction = grad;
-            if (c.Momentum != 0) {
-                var buffer = c.FreshBuffer ? grad : TorchOps.Add(b[i] * c.Momentum, grad, c.OneMinusDampening);
-                b[i] = buffer;
-                direction = c.Nesterov ? TorchOps.Add(grad, buffer, c.Momentum) : buffer;
-            }
-            p[i] = TorchOps.Add(theta, direction, c.NegativeLr);
-        }
-    }
+    public static void Run(float* param, float* grad, float* buffer, long n, Constants c) =>
+        Elementwise.Run(c, param, grad, c.Momentum != 0 ? buffer : null, null, null, n);
 }

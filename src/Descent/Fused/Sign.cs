@@ -4,8 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Fused;
 
 /// <summary>
-/// torch.sign for the sign-based kernels (Lion, Signum): 1 for positive, −1 for negative, 0 for zero, written once for
-/// vectors and scalars so the vector loop and the scalar tail agree bit for bit.
+/// torch.sign for the sign-based kernels (Lion, Signum): 1 for positive, −1 for negative, 0 for zero (and for NaN).
 /// </summary>
 internal static class Sign
 {
@@ -13,7 +12,4 @@ internal static class Sign
     public static Vector<float> Of(Vector<float> x) =>
         Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero)
         - Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Of(float x) => x > 0 ? 1f : x < 0 ? -1f : 0f;
 }

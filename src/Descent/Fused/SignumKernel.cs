@@ -13,7 +13,7 @@ namespace Descent.Fused;
 internal static unsafe class SignumKernel
 {
     /// <summary>The per-step constants, rounded to float32 as libtorch rounds Scalars.</summary>
-    public readonly struct Constants
+    public readonly struct Constants : IVectorStep
     {
         public Constants(double momentum, bool hasBuffer, double lr, Prologue prologue)
         {
@@ -31,39 +31,23 @@ internal static unsafe class SignumKernel
         public bool HasBuffer { get; }
         public float NegativeLr { get; }
         public Prologue Prologue { get; }
+
+        /// <summary>One vector of the rule (see <see cref="IVectorStep"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(float* p, float* g, float* b, float* unused, float* unused2)
+        {
+            var theta = Unsafe.Read<Vector<float>>(p);
+            var grad = Prologue.Apply(Unsafe.Read<Vector<float>>(g), ref theta);
+            var direction = grad;
+            if (HasBuffer) {
+                direction = TorchOps.Add(Unsafe.Read<Vector<float>>(b) * Momentum, grad, OneMinusMomentum);
+                Unsafe.Write(b, direction);
+            }
+            Unsafe.Write(p, TorchOps.Add(theta, Sign.Of(direction), NegativeLr));
+        }
     }
 
     /// <summary>Updates n elements; <paramref name="buffer"/> is used only when the state has one.</summary>
-    public static void Run(float* param, float* grad, float* buffer, long n, Constants c)
-    {
-        var (p, g, b) = ((IntPtr)param, (IntPtr)grad, (IntPtr)buffer);
-        Chunks.Run(n, (start, count) => Range((float*)p, (float*)g, (float*)b, start, start + count, c));
-    }
-
-    // Fully optimised from the first call: under tiered compilation the first calls would run unoptimised code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Range(float* p, float* g, float* b, long i, long end, Constants c)
-    {
-        var width = Vector<float>.Count;
-        for (; i + width <= end; i += width) {
-            var theta = Unsafe.Read<Vector<float>>(p + i);
-            var grad = c.Prologue.Apply(Unsafe.Read<Vector<float>>(g + i), ref theta);
-            var direction = grad;
-            if (c.HasBuffer) {
-                direction = TorchOps.Add(Unsafe.Read<Vector<float>>(b + i) * c.Momentum, grad, c.OneMinusMomentum);
-                Unsafe.Write(b + i, direction);
-            }
-            Unsafe.Write(p + i, TorchOps.Add(theta, Sign.Of(direction), c.NegativeLr));
-        }
-        for (; i < end; i++) {
-            var theta = p[i];
-            var grad = c.Prologue.Apply(g[i], ref theta);
-            var direction = grad;
-            if (c.HasBuffer) {
-                direction = TorchOps.Add(b[i] * c.Momentum, grad, c.OneMinusMomentum);
-                b[i] = direction;
-            }
-            p[i] = TorchOps.Add(theta, Sign.Of(direction), c.NegativeLr);
-        }
-    }
+    public static void Run(float* param, float* grad, float* buffer, long n, Constants c) =>
+        Elementwise.Run(c, param, grad, c.HasBuffer ? buffer : null, null, null, n);
 }
