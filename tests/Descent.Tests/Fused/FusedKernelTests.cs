@@ -85,7 +85,7 @@ public class FusedKernelTests
         }
     }
 
-    // 300,001 elements: three chunks on two threads and a scalar tail; the split must not change any bit.
+    // 300,001 elements: three chunks on two threads and a partial last vector; the split must not change any bit.
     [Theory]
     [InlineData("Adam", "amsgrad=true,weight_decay=0.01")]
     [InlineData("SGD", "momentum=0.9,nesterov=true")]
