@@ -69,7 +69,10 @@ public sealed class NewtonSchulz
 
     /// <summary>Orthogonalizes a matrix (m, n) or a batch (…, m, n) of matrices of one shape.</summary>
     /// <param name="input">A floating-point tensor with at least two dimensions; it is not modified.</param>
-    /// <returns>A new tensor of the input's shape and dtype whose singular values lie near 1 (see the coefficients).</returns>
+    /// <returns>
+    /// A new tensor of the input's shape and dtype whose singular values lie near 1 (see the coefficients); computed
+    /// without autograd, so it does not require grad.
+    /// </returns>
     public Tensor Orthogonalize(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -77,9 +80,12 @@ public sealed class NewtonSchulz
             throw new ArgumentException($"Newton–Schulz needs a floating-point matrix or batch of matrices; got {input.dtype} of shape [{string.Join(", ", input.shape)}].", nameof(input));
         }
         if (input.numel() == 0) {
-            return input.clone();
+            return input.detach().clone();
         }
         using var scope = NewDisposeScope();
+        // The iteration runs in reused buffers, in place: outside autograd (an input that requires grad would
+        // otherwise tie the buffers into its graph).
+        using var noGrad = no_grad();
         using var scalars = new StepScalars();
         var tall = input.size(-2) > input.size(-1);
         var (rows, columns) = tall ? (input.size(-1), input.size(-2)) : (input.size(-2), input.size(-1));

@@ -57,6 +57,18 @@ public class NewtonSchulzReferenceFormTests
     }
 
     [Fact]
+    public void AnInputThatRequiresGradIsOrthogonalizedOutsideAutograd()
+    {
+        using var generator = new Generator(13);
+        var g = randn(new long[] { 24, 40 }, generator: generator).requires_grad_();
+        var first = NewtonSchulz.Muon().Orthogonalize(g);
+        var second = NewtonSchulz.Muon().Orthogonalize(g);
+        Assert.False(first.requires_grad);
+        Assert.True(first.eq(second).all().ToBoolean());
+        Assert.True(PlainForm(NewtonSchulz.Muon(), g.detach()).eq(first).all().ToBoolean());
+    }
+
+    [Fact]
     public void AnEmptyInputGivesAnEmptyResult()
     {
         var result = NewtonSchulz.Muon().Orthogonalize(zeros(0, 5));
