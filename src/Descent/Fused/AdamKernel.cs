@@ -38,10 +38,7 @@ internal static unsafe class AdamKernel
         {
             var theta = Unsafe.Read<Vector<float>>(p);
             var grad = Prologue.Apply(Unsafe.Read<Vector<float>>(g), ref theta);
-            var first = Moments.First(Unsafe.Read<Vector<float>>(m), grad);
-            var second = Moments.Second(Unsafe.Read<Vector<float>>(v), grad);
-            Unsafe.Write(m, first);
-            Unsafe.Write(v, second);
+            var (first, second) = Moments.Update(m, v, grad);
             if (AmsGrad) {
                 second = Vector.Max(Unsafe.Read<Vector<float>>(vmax), second);
                 Unsafe.Write(vmax, second);

@@ -31,4 +31,15 @@ internal readonly struct Moments
     /// <summary>β2·v + (1 − β2)·g².</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector<float> Second(Vector<float> v, Vector<float> g) => TorchOps.AddCMul(v * Beta2, g, g, OneMinusBeta2);
+
+    /// <summary>Both averages of one vector updated in memory (m ← first, v ← second), and returned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe (Vector<float> First, Vector<float> Second) Update(float* m, float* v, Vector<float> g)
+    {
+        var first = First(Unsafe.Read<Vector<float>>(m), g);
+        var second = Second(Unsafe.Read<Vector<float>>(v), g);
+        Unsafe.Write(m, first);
+        Unsafe.Write(v, second);
+        return (first, second);
+    }
 }

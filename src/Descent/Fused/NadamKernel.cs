@@ -45,10 +45,7 @@ internal static unsafe class NadamKernel
         {
             var theta = Unsafe.Read<Vector<float>>(p);
             var grad = Prologue.Apply(Unsafe.Read<Vector<float>>(g), ref theta);
-            var first = Moments.First(Unsafe.Read<Vector<float>>(m), grad);
-            var second = Moments.Second(Unsafe.Read<Vector<float>>(v), grad);
-            Unsafe.Write(m, first);
-            Unsafe.Write(v, second);
+            var (first, second) = Moments.Update(m, v, grad);
             var denom = Vector.SquareRoot(second / new Vector<float>(BiasCorrection2)) + new Vector<float>(Eps);
             theta = TorchOps.AddCDiv(theta, grad, denom, GradCoefficient);
             Unsafe.Write(p, TorchOps.AddCDiv(theta, first, denom, MomentumCoefficient));

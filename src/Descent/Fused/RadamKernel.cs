@@ -50,10 +50,7 @@ internal static unsafe class RadamKernel
         {
             var theta = Unsafe.Read<Vector<float>>(p);
             var grad = Prologue.Apply(Unsafe.Read<Vector<float>>(g), ref theta);
-            var first = Moments.First(Unsafe.Read<Vector<float>>(m), grad);
-            var second = Moments.Second(Unsafe.Read<Vector<float>>(v), grad);
-            Unsafe.Write(m, first);
-            Unsafe.Write(v, second);
+            var (first, second) = Moments.Update(m, v, grad);
             var step = first / new Vector<float>(BiasCorrection1) * Lr;
             if (Rectified) {
                 var adaptiveLr = Vector<float>.One / (Vector.SquareRoot(second) + new Vector<float>(Eps)) * BiasCorrection2Sqrt;
