@@ -13,8 +13,14 @@ namespace Descent.Fused;
 /// </summary>
 internal static class BFloat16Bits
 {
-    /// <summary>True when the AVX-512 forms may be used.</summary>
-    public static bool Avx512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+    /// <summary>
+    /// Whether passes take 512-bit vectors where the CPU has AVX-512 (twice the lanes of <see cref="Vector{T}"/>,
+    /// which .NET keeps at 256 bits). Tests turn it off to check the portable path gives the same bits.
+    /// </summary>
+    public static bool UseAvx512 { get; set; } = true;
+
+    /// <summary>True when the AVX-512 forms are to be used: allowed and supported.</summary>
+    public static bool Avx512 => UseAvx512 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     public static float ToFloat(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -16,13 +17,6 @@ namespace Descent.Fused;
 /// </summary>
 internal static unsafe class ScaleKernels
 {
-    /// <summary>
-    /// Whether the passes take 512-bit vectors where the CPU has AVX-512 (twice the lanes of <see cref="Vector{T}"/>,
-    /// which .NET keeps at 256 bits). Tests turn it off to check the portable path gives the same bits.
-    /// </summary>
-    internal static bool UseAvx512 { get; set; } = true;
-
-    private static bool Wide => UseAvx512 && Avx512;
 
     /// <summary>True when x and y are contiguous CPU tensors of one dtype, bfloat16 or float32, and of one size.</summary>
     public static bool Supports(Tensor x, Tensor y) =>
@@ -37,6 +31,30 @@ internal static unsafe class ScaleKernels
     /// <summary>y ← s·x + y. Call only when <see cref="Supports"/> holds.</summary>
     public static void ScaleAdd(double scale, Tensor x, Tensor y) =>
         Run(x, y, (float)scale, &ScaleAddFloat32, &ScaleAddBFloat16);
+
+    /// <summary>
+    /// x[k] ← x[k] / d[k] for each matrix k of a (B, r, c) tensor, rounded as <c>x.div_(d)</c> with d of shape
+    /// (B, 1, 1) rounds it: IEEE division in float32, the quotient rounded to bfloat16 for a bfloat16 x. Call only when
+    /// <see cref="Supports"/> holds for (x, x) and d has x's dtype.
+    /// </summary>
+    public static void DivideEach(Tensor x, Tensor d)
+    {
+        float[] divisors;
+        using (var values = d.to(ScalarType.Float32, copy: true)) {
+            divisors = values.data<float>().ToArray();
+        }
+        var per = x.numel() / divisors.Length;
+        var address = Flat.TensorAddress.Of(x);
+        for (var k = 0; k < divisors.Length; k++) {
+            var (start, divisor) = (k * per, divisors[k]);
+            if (x.dtype == ScalarType.Float32) {
+                Chunks.Run(per, (from, count) => DivideFloat32((float*)address + start + from, count, divisor));
+            } else {
+                Chunks.Run(per, (from, count) => DivideBFloat16((ushort*)address + start + from, count, divisor));
+            }
+        }
+        GC.KeepAlive(x);
+    }
 
     private static void Run(Tensor x, Tensor y, float s,
         delegate*<float*, float*, long, float, void> float32, delegate*<ushort*, ushort*, long, float, void> bfloat16)
@@ -53,10 +71,46 @@ internal static unsafe class ScaleKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DivideFloat32(float* x, long n, float d)
+    {
+        long i = 0;
+        if (Avx512) {
+            for (; i + 16 <= n; i += 16) {
+                (Vector512.Load(x + i) / Vector512.Create(d)).Store(x + i);
+            }
+        }
+        for (; i + Vector<float>.Count <= n; i += Vector<float>.Count) {
+            Unsafe.Write(x + i, Unsafe.Read<Vector<float>>(x + i) / new Vector<float>(d));
+        }
+        for (; i < n; i++) {
+            x[i] /= d;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DivideBFloat16(ushort* x, long n, float d)
+    {
+        long i = 0;
+        if (Avx512) {
+            for (; i + 16 <= n; i += 16) {
+                Round(Widen(Vector256.Load(x + i)) / Vector512.Create(d)).Store(x + i);
+            }
+        }
+        for (; i + Vector<ushort>.Count <= n; i += Vector<ushort>.Count) {
+            Vector.Widen(Unsafe.Read<Vector<ushort>>(x + i), out var low, out var high);
+            var divisor = new Vector<float>(d);
+            Unsafe.Write(x + i, Vector.Narrow(Round(Widen(low) / divisor), Round(Widen(high) / divisor)));
+        }
+        for (; i < n; i++) {
+            x[i] = Round(ToFloat(x[i]) / d);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScaleFloat32(float* x, float* y, long n, float s)
     {
         long i = 0;
-        if (Wide) {
+        if (Avx512) {
             for (; i + 16 <= n; i += 16) {
                 (Vector512.Load(x + i) * s).Store(y + i);
             }
@@ -73,7 +127,7 @@ internal static unsafe class ScaleKernels
     private static void ScaleAddFloat32(float* x, float* y, long n, float s)
     {
         long i = 0;
-        if (Wide) {
+        if (Avx512) {
             for (; i + 16 <= n; i += 16) {
                 ((Vector512.Load(x + i) * s) + Vector512.Load(y + i)).Store(y + i);
             }
@@ -90,7 +144,7 @@ internal static unsafe class ScaleKernels
     private static void ScaleBFloat16(ushort* x, ushort* y, long n, float s)
     {
         long i = 0;
-        if (Wide) {
+        if (Avx512) {
             for (; i + 16 <= n; i += 16) {
                 Round(Widen(Vector256.Load(x + i)) * s).Store(y + i);
             }
@@ -108,7 +162,7 @@ internal static unsafe class ScaleKernels
     private static void ScaleAddBFloat16(ushort* x, ushort* y, long n, float s)
     {
         long i = 0;
-        if (Wide) {
+        if (Avx512) {
             for (; i + 16 <= n; i += 16) {
                 Round(Widen(Round(Widen(Vector256.Load(x + i)) * s)) + Widen(Vector256.Load(y + i))).Store(y + i);
             }

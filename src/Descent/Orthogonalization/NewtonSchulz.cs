@@ -123,11 +123,10 @@ public sealed class NewtonSchulz
     private static void Load(NewtonSchulzWorkspace work, Tensor input, bool tall)
     {
         if (!tall) {
-            using var target = work.X.view(input.shape);
-            target.copy_(input);
+            Convert(input, work.X);
         } else if (input.dtype == ScalarType.Float32 && work.X.dtype != ScalarType.Float32) {
             Transposition.TransposeInto(input, work.Float32Staging);
-            work.X.copy_(work.Float32Staging);
+            Convert(work.Float32Staging, work.X);
         } else {
             Transposition.TransposeInto(input, work.X);
         }
@@ -136,18 +135,37 @@ public sealed class NewtonSchulz
     // The result, a new tensor of the input's shape and dtype, from X (transposed back when the input was tall).
     private static Tensor Unload(NewtonSchulzWorkspace work, Tensor input, bool tall)
     {
-        if (!tall) {
-            using var iterate = work.X.view(input.shape);
-            return iterate.to(input.dtype, copy: true);
-        }
         var result = empty(input.shape, dtype: input.dtype, device: input.device);
-        if (input.dtype == ScalarType.Float32 && work.X.dtype != ScalarType.Float32) {
-            work.Float32Staging.copy_(work.X);
+        if (!tall) {
+            Convert(work.X, result);
+        } else if (input.dtype == ScalarType.Float32 && work.X.dtype != ScalarType.Float32) {
+            Convert(work.X, work.Float32Staging);
             Transposition.TransposeInto(work.Float32Staging, result);
         } else {
             Transposition.TransposeInto(work.X, result);
         }
         return result;
+    }
+
+    // to ← from in to's dtype (same number of elements, read in from's shape); float32 ↔ bf16 as one C# pass on CPU.
+    private static void Convert(Tensor from, Tensor to)
+    {
+        if (ConversionKernels.Supports(from, to)) {
+            ConversionKernels.Copy(from, to);
+            return;
+        }
+        using var view = to.view(from.shape);
+        view.copy_(from);
+    }
+
+    // x ← x / d, d holding one divisor per matrix; one C# pass per matrix on CPU bf16/float32.
+    private static void DivideEach(Tensor x, Tensor d)
+    {
+        if (ScaleKernels.Supports(x, x)) {
+            ScaleKernels.DivideEach(x, d);
+        } else {
+            x.div_(d);
+        }
     }
 
     // KellerJordan/Muon's order of operations, B = b·A + (c·A)·A and X = a·X + B·X, each product and sum rounded on
@@ -200,10 +218,10 @@ public sealed class NewtonSchulz
         switch (PreNormalization) {
             case PreNormalization.Frobenius:
                 var frobenius = linalg.vector_norm(x, 2, new long[] { -2, -1 }, keepdim: true);
-                x.div_(frobenius.mul_(safety).add_(epsilon));
+                DivideEach(x, frobenius.mul_(safety).add_(epsilon));
                 return false;
             case PreNormalization.Spectral:
-                x.div_(SpectralNormEstimate(x).mul_(safety).add_(epsilon));
+                DivideEach(x, SpectralNormEstimate(x).mul_(safety).add_(epsilon));
                 return false;
             default:
                 work.GramProduct();

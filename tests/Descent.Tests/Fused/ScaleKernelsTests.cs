@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 namespace Descent.Tests.Fused;
 
 /// <summary>
-/// Newton–Schulz's C# passes against libtorch: s·x against <c>x.mul(s)</c> and s·x + y against
-/// <c>x.mul(s).add_(y)</c>, the same bits in bfloat16 (the product rounded to bfloat16 before the sum) and in float32,
+/// Newton–Schulz's C# passes against libtorch: s·x against <c>x.mul(s)</c>, s·x + y against <c>x.mul(s).add_(y)</c>
+/// and the per-matrix division against <c>x.div(d)</c>, the same bits in bfloat16 (the product rounded to bfloat16 before the sum) and in float32,
 /// on odd sizes (vector part and scalar tail), over magnitudes from 1e-30 to 1e30, with NaN and ±∞, on one and two
 /// threads, through the AVX-512 and the portable vector paths.
 /// </summary>
@@ -49,6 +49,24 @@ public class ScaleKernelsTests
         AssertSameBits(expected, into);
     }
 
+    [Theory]
+    [InlineData(ScalarType.BFloat16, 1, true)]
+    [InlineData(ScalarType.BFloat16, 3, true)]
+    [InlineData(ScalarType.BFloat16, 3, false)]
+    [InlineData(ScalarType.Float32, 1, true)]
+    [InlineData(ScalarType.Float32, 3, false)]
+    public void DivideEachMatchesLibtorchBitForBit(ScalarType dtype, int matrices, bool avx512)
+    {
+        var (x, _) = Inputs(dtype);
+        var batch = x.narrow(0, 0, matrices * 1001L).view(matrices, 11, 91).clone();
+        using var generator = new Generator(6);
+        var divisors = (rand(matrices, 1, 1, generator: generator) * 1e3 + 1e-3).to(dtype);
+        divisors[0] = 3.1e-38f;
+        var expected = batch.div(divisors);
+        OnThreads(1, avx512, () => ScaleKernels.DivideEach(batch, divisors));
+        AssertSameBits(expected, batch);
+    }
+
     private const int N = 300_007;
 
     private static (Tensor X, Tensor Y) Inputs(ScalarType dtype)
@@ -71,12 +89,12 @@ public class ScaleKernelsTests
     private static void OnThreads(int threads, bool avx512, System.Action run)
     {
         set_num_threads(threads);
-        ScaleKernels.UseAvx512 = avx512;
+        BFloat16Bits.UseAvx512 = avx512;
         try {
             run();
         } finally {
             set_num_threads(1);
-            ScaleKernels.UseAvx512 = true;
+            BFloat16Bits.UseAvx512 = true;
         }
     }
 
@@ -85,6 +103,6 @@ public class ScaleKernelsTests
         // float32 holds every bfloat16 exactly, so equal values, equal signs (±0) and NaN where NaN mean the same bits.
         var (e, a) = (expected.to(ScalarType.Float32), actual.to(ScalarType.Float32));
         var same = e.eq(a).logical_and_(e.signbit().eq(a.signbit())).logical_or_(e.isnan().logical_and_(a.isnan()));
-        Assert.True(same.all().ToBoolean(), $"{same.logical_not().sum().ToInt64()} of {N} differ");
+        Assert.True(same.all().ToBoolean(), $"{same.logical_not().sum().ToInt64()} of {actual.numel()} differ");
     }
 }
