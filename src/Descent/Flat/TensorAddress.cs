@@ -21,6 +21,13 @@ internal static partial class TensorAddress
     }
 
     /// <summary>
+    /// True when a and b are contiguous CPU tensors of one size: what a C# pass over both tensors' memory needs.
+    /// </summary>
+    public static bool ContiguousCpuPair(Tensor a, Tensor b) =>
+        a.device_type == TorchSharp.DeviceType.CPU && b.device_type == TorchSharp.DeviceType.CPU
+        && a.is_contiguous() && b.is_contiguous() && a.numel() == b.numel();
+
+    /// <summary>
     /// The address of the first element of <paramref name="tensor"/>'s gradient, or zero when it has none, without
     /// creating a managed tensor for the gradient (which costs a third of a microsecond per call, with its dispose).
     /// </summary>

@@ -18,8 +18,7 @@ internal static unsafe class ConversionKernels
     public static bool Supports(Tensor from, Tensor to) =>
         ((from.dtype == ScalarType.Float32 && to.dtype == ScalarType.BFloat16)
             || (from.dtype == ScalarType.BFloat16 && to.dtype == ScalarType.Float32))
-        && from.device_type == TorchSharp.DeviceType.CPU && to.device_type == TorchSharp.DeviceType.CPU
-        && from.is_contiguous() && to.is_contiguous() && from.numel() == to.numel();
+        && Flat.TensorAddress.ContiguousCpuPair(from, to);
 
     /// <summary>to ← from, converted. Call only when <see cref="Supports"/> holds.</summary>
     public static void Copy(Tensor from, Tensor to)

@@ -10,19 +10,17 @@ namespace Descent.Fused;
 
 /// <summary>
 /// Newton–Schulz's elementwise passes as single C# passes, rounded as libtorch rounds them: <see cref="Scale"/> is
-/// <c>x.mul(s)</c> and <see cref="ScaleAdd"/> is <c>x.mul(s).add_(y)</c>. For bfloat16 each libtorch operation
+/// <c>x.mul(s)</c>, <see cref="ScaleAdd"/> is <c>x.mul(s).add_(y)</c> and <see cref="DivideEach"/> is <c>x.div_(d)</c>
+/// with one divisor per matrix. For bfloat16 each libtorch operation
 /// computes in float32 (the scalar as float32) and rounds its result to bfloat16, to nearest even, so the product is
 /// rounded before the sum; for float32 both are plain float32 operations. The polynomial steps B = b·A + (c·A)·A and
 /// X = a·X + B·X take them on the products they just computed, saving passes and allocations per iteration.
 /// </summary>
 internal static unsafe class ScaleKernels
 {
-
     /// <summary>True when x and y are contiguous CPU tensors of one dtype, bfloat16 or float32, and of one size.</summary>
     public static bool Supports(Tensor x, Tensor y) =>
-        x.dtype == y.dtype && x.dtype is ScalarType.BFloat16 or ScalarType.Float32
-        && x.device_type == TorchSharp.DeviceType.CPU && y.device_type == TorchSharp.DeviceType.CPU
-        && x.is_contiguous() && y.is_contiguous() && x.numel() == y.numel();
+        x.dtype == y.dtype && x.dtype is (ScalarType.BFloat16 or ScalarType.Float32) && Flat.TensorAddress.ContiguousCpuPair(x, y);
 
     /// <summary>into ← s·x. Call only when <see cref="Supports"/> holds for (x, into).</summary>
     public static void Scale(double scale, Tensor x, Tensor into) =>
