@@ -45,8 +45,4 @@ internal static unsafe class AdadeltaKernel
             Unsafe.Write(p, TorchOps.Add(theta, delta, NegativeLr));
         }
     }
-
-    /// <summary>Updates n elements.</summary>
-    public static void Run(float* param, float* grad, float* squareAverage, float* deltaAverage, long n, Constants c) =>
-        Elementwise.Run(c, param, grad, squareAverage, deltaAverage, null, n);
 }

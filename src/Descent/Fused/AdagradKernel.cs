@@ -39,8 +39,4 @@ internal static unsafe class AdagradKernel
             Unsafe.Write(p, TorchOps.AddCDiv(theta, grad, std, NegativeClr));
         }
     }
-
-    /// <summary>Updates n elements.</summary>
-    public static void Run(float* param, float* grad, float* sum, long n, Constants c) =>
-        Elementwise.Run(c, param, grad, sum, null, null, n);
 }

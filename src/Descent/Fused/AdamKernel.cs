@@ -47,8 +47,4 @@ internal static unsafe class AdamKernel
             Unsafe.Write(p, TorchOps.AddCDiv(theta, first, denom, NegativeStepSize));
         }
     }
-
-    /// <summary>Updates n elements; <paramref name="maxSecond"/> is read only with AMSGrad.</summary>
-    public static void Run(float* param, float* grad, float* first, float* second, float* maxSecond, long n, Constants c) =>
-        Elementwise.Run(c, param, grad, first, second, c.AmsGrad ? maxSecond : null, n);
 }

@@ -42,8 +42,4 @@ internal static unsafe class AdamaxKernel
             Unsafe.Write(p, TorchOps.AddCDiv(theta, first, norm, NegativeClr));
         }
     }
-
-    /// <summary>Updates n elements.</summary>
-    public static void Run(float* param, float* grad, float* first, float* infinity, long n, Constants c) =>
-        Elementwise.Run(c, param, grad, first, infinity, null, n);
 }

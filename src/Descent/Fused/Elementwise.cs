@@ -8,7 +8,8 @@ namespace Descent.Fused;
 /// One step of an elementwise rule on <see cref="Vector{T}"/>.Count consecutive float32 elements: the parameter, its
 /// gradient and up to three state buffers, at the addresses given. A rule reads only the buffers it uses, and its
 /// caller passes null for the others: the last partial vector is staged through a padded copy of every non-null
-/// buffer, and a placeholder pointer (an empty state tensor's, say) would be read and written past its end.
+/// buffer and copied back, so a placeholder aliasing another buffer would write that buffer's stale copy over its
+/// update.
 /// </summary>
 internal unsafe interface IVectorStep
 {

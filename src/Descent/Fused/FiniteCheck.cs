@@ -14,7 +14,7 @@ internal static unsafe class FiniteCheck
     /// <summary>True when every element of <paramref name="tensor"/> (float32, contiguous, CPU) is finite.</summary>
     public static bool All(Tensor tensor)
     {
-        var start = (IntPtr)FusedUpdate<Core.DescentOptions>.Pointer(tensor);
+        var start = Flat.TensorAddress.Of(tensor);
         var finite = true;
         Chunks.Run(tensor.numel(), (offset, count) => {
             if (!Range((float*)start + offset, count)) {

@@ -1,3 +1,4 @@
+using System;
 using Descent.Core;
 using static TorchSharp.torch;
 
@@ -55,13 +56,31 @@ public sealed class FusedUpdate<TOptions> where TOptions : DescentOptions
     /// <summary>The maximize sign and the two weight decays, as a kernel applies them per element.</summary>
     internal Prologue Prologue => new(GradSign, CoupledDecay, ParamScale);
 
-    /// <summary>The address of a supported tensor's first element, for a kernel.</summary>
-    internal static unsafe float* Pointer(Tensor tensor) => (float*)Flat.TensorAddress.Of(tensor);
+    /// <summary>
+    /// Runs a rule's vector step over the parameter, its gradient and the state buffers the rule uses this step (null
+    /// for the others: see <see cref="IVectorStep"/>), all checked by <see cref="Supports"/>.
+    /// </summary>
+    internal unsafe void Run<TStep>(TStep step, Tensor? state1 = null, Tensor? state2 = null, Tensor? state3 = null)
+        where TStep : struct, IVectorStep
+    {
+        Elementwise.Run(step, Pointer(Param), Pointer(Grad), Pointer(state1), Pointer(state2), Pointer(state3), Param.numel());
+        // The kernel reads raw memory: the tensors (whose finalizers would free it) must outlive it.
+        GC.KeepAlive(Param);
+        GC.KeepAlive(Grad);
+        GC.KeepAlive(state1);
+        GC.KeepAlive(state2);
+        GC.KeepAlive(state3);
+    }
 
-    /// <summary>True when every given tensor is float32, contiguous and on the CPU, so a kernel can run on it.</summary>
-    public static bool Supports(params Tensor[] tensors)
+    private static unsafe float* Pointer(Tensor? tensor) => tensor is null ? null : (float*)Flat.TensorAddress.Of(tensor);
+
+    /// <summary>True when every given tensor (nulls aside) is float32, contiguous and on the CPU, so a kernel can run on it.</summary>
+    public static bool Supports(params Tensor?[] tensors)
     {
         foreach (var tensor in tensors) {
+            if (tensor is null) {
+                continue;
+            }
             if (tensor.dtype != ScalarType.Float32 || tensor.device_type != TorchSharp.DeviceType.CPU || !tensor.is_contiguous()) {
                 return false;
             }

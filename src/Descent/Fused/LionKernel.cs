@@ -44,8 +44,4 @@ internal static unsafe class LionKernel
             Unsafe.Write(m, TorchOps.Add(momentum * Beta2, grad, OneMinusBeta2));
         }
     }
-
-    /// <summary>Updates n elements.</summary>
-    public static void Run(float* param, float* grad, float* momentum, long n, Constants c) =>
-        Elementwise.Run(c, param, grad, momentum, null, null, n);
 }

@@ -51,8 +51,4 @@ internal static unsafe class NadamKernel
             Unsafe.Write(p, TorchOps.AddCDiv(theta, first, denom, MomentumCoefficient));
         }
     }
-
-    /// <summary>Updates n elements.</summary>
-    public static void Run(float* param, float* grad, float* first, float* second, long n, Constants c) =>
-        Elementwise.Run(c, param, grad, first, second, null, n);
 }

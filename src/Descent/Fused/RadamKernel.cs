@@ -59,8 +59,4 @@ internal static unsafe class RadamKernel
             Unsafe.Write(p, TorchOps.Add(theta, step, -1f));
         }
     }
-
-    /// <summary>Updates n elements.</summary>
-    public static void Run(float* param, float* grad, float* first, float* second, long n, Constants c) =>
-        Elementwise.Run(c, param, grad, first, second, null, n);
 }

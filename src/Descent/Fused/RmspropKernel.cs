@@ -61,11 +61,4 @@ internal static unsafe class RmspropKernel
             }
         }
     }
-
-    /// <summary>
-    /// Updates n elements; <paramref name="gradAverage"/> is used only when centered, <paramref name="buffer"/> only
-    /// with momentum.
-    /// </summary>
-    public static void Run(float* param, float* grad, float* squareAverage, float* gradAverage, float* buffer, long n, Constants c) =>
-        Elementwise.Run(c, param, grad, squareAverage, c.Centered ? gradAverage : null, c.UsesMomentum ? buffer : null, n);
 }

@@ -48,8 +48,4 @@ internal static unsafe class SgdKernel
             Unsafe.Write(p, TorchOps.Add(theta, direction, NegativeLr));
         }
     }
-
-    /// <summary>Updates n elements; <paramref name="buffer"/> is used only when the momentum is not 0.</summary>
-    public static void Run(float* param, float* grad, float* buffer, long n, Constants c) =>
-        Elementwise.Run(c, param, grad, c.Momentum != 0 ? buffer : null, null, null, n);
 }

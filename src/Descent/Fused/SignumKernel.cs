@@ -46,8 +46,4 @@ internal static unsafe class SignumKernel
             Unsafe.Write(p, TorchOps.Add(theta, Sign.Of(direction), NegativeLr));
         }
     }
-
-    /// <summary>Updates n elements; <paramref name="buffer"/> is used only when the state has one.</summary>
-    public static void Run(float* param, float* grad, float* buffer, long n, Constants c) =>
-        Elementwise.Run(c, param, grad, c.HasBuffer ? buffer : null, null, null, n);
 }

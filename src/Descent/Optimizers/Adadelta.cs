@@ -72,7 +72,7 @@ public sealed class Adadelta : DescentOptimizer<Adadelta.Options>
     }
 
     /// <inheritdoc />
-    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    protected override bool TryFusedUpdate(FusedUpdate<Options> update)
     {
         var (squareAverage, deltaAverage) = (update.State["square_avg"], update.State["acc_delta"]);
         if (!FusedUpdate<Options>.Supports(squareAverage, deltaAverage)) {
@@ -80,8 +80,7 @@ public sealed class Adadelta : DescentOptimizer<Adadelta.Options>
         }
         var o = update.Options;
         var constants = new AdadeltaKernel.Constants(o.rho!.Value, o.eps!.Value, update.LearningRate, update.Prologue);
-        AdadeltaKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
-            FusedUpdate<Options>.Pointer(squareAverage), FusedUpdate<Options>.Pointer(deltaAverage), update.Param.numel(), constants);
+        update.Run(constants, squareAverage, deltaAverage);
         return true;
     }
 

@@ -71,7 +71,7 @@ public sealed class Adagrad : DescentOptimizer<Adagrad.Options>, IDiagonalPrecon
     }
 
     /// <inheritdoc />
-    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    protected override bool TryFusedUpdate(FusedUpdate<Options> update)
     {
         var sum = update.State["sum"];
         if (!FusedUpdate<Options>.Supports(sum)) {
@@ -79,8 +79,7 @@ public sealed class Adagrad : DescentOptimizer<Adagrad.Options>, IDiagonalPrecon
         }
         var o = update.Options;
         var constants = new AdagradKernel.Constants(o.eps!.Value, update.LearningRate, o.lr_decay!.Value, update.Step, update.Prologue);
-        AdagradKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
-            FusedUpdate<Options>.Pointer(sum), update.Param.numel(), constants);
+        update.Run(constants, sum);
         return true;
     }
 

@@ -72,18 +72,17 @@ public class Adam : DescentOptimizer<Adam.Options>, IBetas, IDiagonalPreconditio
     }
 
     /// <inheritdoc />
-    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    protected override bool TryFusedUpdate(FusedUpdate<Options> update)
     {
         var o = update.Options;
         var amsgrad = o.amsgrad == true;
         var (first, second) = (update.State["exp_avg"], update.State["exp_avg_sq"]);
-        var maxSecond = amsgrad ? update.State["max_exp_avg_sq"] : second;
+        var maxSecond = amsgrad ? update.State["max_exp_avg_sq"] : null;
         if (!FusedUpdate<Options>.Supports(first, second, maxSecond)) {
             return false;
         }
         var constants = new AdamKernel.Constants(o.beta1!.Value, o.beta2!.Value, o.eps!.Value, update.LearningRate, update.Step, amsgrad, update.Prologue);
-        AdamKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad), FusedUpdate<Options>.Pointer(first),
-            FusedUpdate<Options>.Pointer(second), FusedUpdate<Options>.Pointer(maxSecond), update.Param.numel(), constants);
+        update.Run(constants, first, second, maxSecond);
         return true;
     }
 

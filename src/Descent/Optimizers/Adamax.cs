@@ -78,7 +78,7 @@ public sealed class Adamax : DescentOptimizer<Adamax.Options>, IBetas, IDiagonal
     }
 
     /// <inheritdoc />
-    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    protected override bool TryFusedUpdate(FusedUpdate<Options> update)
     {
         var (first, infinity) = (update.State["exp_avg"], update.State["exp_inf"]);
         if (!FusedUpdate<Options>.Supports(first, infinity)) {
@@ -86,8 +86,7 @@ public sealed class Adamax : DescentOptimizer<Adamax.Options>, IBetas, IDiagonal
         }
         var o = update.Options;
         var constants = new AdamaxKernel.Constants(o.beta1!.Value, o.beta2!.Value, o.eps!.Value, update.LearningRate, update.Step, update.Prologue);
-        AdamaxKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
-            FusedUpdate<Options>.Pointer(first), FusedUpdate<Options>.Pointer(infinity), update.Param.numel(), constants);
+        update.Run(constants, first, infinity);
         return true;
     }
 

@@ -63,7 +63,7 @@ public sealed class Lion : DescentOptimizer<Lion.Options>, IBetas
             context.LearningRate, context.Scalars);
 
     /// <inheritdoc />
-    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    protected override bool TryFusedUpdate(FusedUpdate<Options> update)
     {
         var momentum = update.State["exp_avg"];
         if (!FusedUpdate<Options>.Supports(momentum)) {
@@ -71,8 +71,7 @@ public sealed class Lion : DescentOptimizer<Lion.Options>, IBetas
         }
         var o = update.Options;
         var constants = new LionKernel.Constants(o.beta1!.Value, o.beta2!.Value, update.LearningRate, update.Prologue);
-        LionKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
-            FusedUpdate<Options>.Pointer(momentum), update.Param.numel(), constants);
+        update.Run(constants, momentum);
         return true;
     }
 

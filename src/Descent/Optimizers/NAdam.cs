@@ -94,7 +94,7 @@ public sealed class NAdam : DescentOptimizer<NAdam.Options>, IBetas, IDiagonalPr
     }
 
     /// <inheritdoc />
-    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    protected override bool TryFusedUpdate(FusedUpdate<Options> update)
     {
         var (first, second) = (update.State["exp_avg"], update.State["exp_avg_sq"]);
         if (!FusedUpdate<Options>.Supports(first, second)) {
@@ -113,8 +113,7 @@ public sealed class NAdam : DescentOptimizer<NAdam.Options>, IBetas, IDiagonalPr
         var muProductNext = muProduct * muNext;
         var constants = new NadamKernel.Constants(beta1, beta2, o.eps!.Value, 1 - Math.Pow(beta2, step),
             -lr * (1.0 - mu) / (1.0 - muProduct), -lr * muNext / (1.0 - muProductNext), update.Prologue);
-        NadamKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
-            FusedUpdate<Options>.Pointer(first), FusedUpdate<Options>.Pointer(second), update.Param.numel(), constants);
+        update.Run(constants, first, second);
         return true;
     }
 

@@ -94,7 +94,7 @@ public sealed class RAdam : DescentOptimizer<RAdam.Options>, IBetas, IDiagonalPr
     }
 
     /// <inheritdoc />
-    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    protected override bool TryFusedUpdate(FusedUpdate<Options> update)
     {
         var (first, second) = (update.State["exp_avg"], update.State["exp_avg_sq"]);
         if (!FusedUpdate<Options>.Supports(first, second)) {
@@ -111,8 +111,7 @@ public sealed class RAdam : DescentOptimizer<RAdam.Options>, IBetas, IDiagonalPr
         double? rect = rhoT > 5.0 ? Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : null;
         var constants = new RadamKernel.Constants(beta1, beta2, o.eps!.Value, update.LearningRate, biasCorrection1,
             biasCorrection2, rect, update.Prologue);
-        RadamKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
-            FusedUpdate<Options>.Pointer(first), FusedUpdate<Options>.Pointer(second), update.Param.numel(), constants);
+        update.Run(constants, first, second);
         return true;
     }
 

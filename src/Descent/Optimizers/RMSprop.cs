@@ -100,7 +100,7 @@ public sealed class RMSprop : DescentOptimizer<RMSprop.Options>, IMomentum, IDia
     }
 
     /// <inheritdoc />
-    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    protected override bool TryFusedUpdate(FusedUpdate<Options> update)
     {
         var o = update.Options;
         var (centered, momentum) = (o.centered == true, o.momentum!.Value);
@@ -110,15 +110,13 @@ public sealed class RMSprop : DescentOptimizer<RMSprop.Options>, IMomentum, IDia
             return false;
         }
         var squareAverage = state["square_avg"];
-        var gradAverage = centered ? state["grad_avg"] : squareAverage;
-        var buffer = momentum > 0 ? state["momentum_buffer"] : squareAverage;
+        var gradAverage = centered ? state["grad_avg"] : null;
+        var buffer = momentum > 0 ? state["momentum_buffer"] : null;
         if (!FusedUpdate<Options>.Supports(squareAverage, gradAverage, buffer)) {
             return false;
         }
         var constants = new RmspropKernel.Constants(o.alpha!.Value, o.eps!.Value, momentum, centered, update.LearningRate, update.Prologue);
-        RmspropKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
-            FusedUpdate<Options>.Pointer(squareAverage), FusedUpdate<Options>.Pointer(gradAverage), FusedUpdate<Options>.Pointer(buffer),
-            update.Param.numel(), constants);
+        update.Run(constants, squareAverage, gradAverage, buffer);
         return true;
     }
 

@@ -76,17 +76,16 @@ public sealed class SGD : DescentOptimizer<SGD.Options>, IMomentum
     }
 
     /// <inheritdoc />
-    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    protected override bool TryFusedUpdate(FusedUpdate<Options> update)
     {
         var o = update.Options;
         var momentum = o.momentum!.Value;
-        var buffer = momentum == 0 ? update.Grad : update.State.Has("momentum_buffer") ? update.State["momentum_buffer"] : null;
-        if (buffer is null || !FusedUpdate<Options>.Supports(buffer)) {
+        var buffer = momentum == 0 ? null : update.State.Has("momentum_buffer") ? update.State["momentum_buffer"] : null;
+        if ((momentum != 0 && buffer is null) || !FusedUpdate<Options>.Supports(buffer)) {
             return false; // a buffer switched on after construction is created by the tensor path
         }
         var constants = new SgdKernel.Constants(momentum, o.dampening!.Value, o.nesterov == true, update.Step == 1, update.LearningRate, update.Prologue);
-        SgdKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad), FusedUpdate<Options>.Pointer(buffer),
-            update.Param.numel(), constants);
+        update.Run(constants, buffer);
         return true;
     }
 

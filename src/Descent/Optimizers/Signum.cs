@@ -79,20 +79,19 @@ public sealed class Signum : DescentOptimizer<Signum.Options>, IMomentum
     }
 
     /// <inheritdoc />
-    protected override unsafe bool TryFusedUpdate(FusedUpdate<Options> update)
+    protected override bool TryFusedUpdate(FusedUpdate<Options> update)
     {
         var momentum = update.Options.momentum!.Value;
         var hasBuffer = update.State.Has("momentum_buffer");
         if (momentum != 0 && !hasBuffer) {
             return false; // a buffer switched on after construction is created by the tensor path
         }
-        var buffer = hasBuffer ? update.State["momentum_buffer"] : update.Grad;
+        var buffer = hasBuffer ? update.State["momentum_buffer"] : null;
         if (!FusedUpdate<Options>.Supports(buffer)) {
             return false;
         }
         var constants = new SignumKernel.Constants(momentum, hasBuffer, update.LearningRate, update.Prologue);
-        SignumKernel.Run(FusedUpdate<Options>.Pointer(update.Param), FusedUpdate<Options>.Pointer(update.Grad),
-            FusedUpdate<Options>.Pointer(buffer), update.Param.numel(), constants);
+        update.Run(constants, buffer);
         return true;
     }
 
