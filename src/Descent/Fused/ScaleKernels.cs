@@ -94,9 +94,9 @@ internal static unsafe class ScaleKernels
                 Round(Widen(Vector256.Load(x + i)) / Vector512.Create(d)).Store(x + i);
             }
         }
+        var divisor = new Vector<float>(d);
         for (; i + Vector<ushort>.Count <= n; i += Vector<ushort>.Count) {
             Vector.Widen(Unsafe.Read<Vector<ushort>>(x + i), out var low, out var high);
-            var divisor = new Vector<float>(d);
             Unsafe.Write(x + i, Vector.Narrow(Round(Widen(low) / divisor), Round(Widen(high) / divisor)));
         }
         for (; i < n; i++) {
